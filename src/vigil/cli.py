@@ -1,0 +1,109 @@
+"""The `vigil` command: parse arguments, call the core, print with rich."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from vigil import __version__
+from vigil.errors import VigilError
+from vigil.model import Extraction
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Vigil: a sourced record of who said what.")
+out = Console()
+err = Console(stderr=True)
+KIND_STYLE = {"accuse": "red", "deny": "yellow", "demand": "magenta", "commit": "green", "assert": "cyan"}
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _read_input(path: str) -> tuple[bytes, str | None]:
+    from vigil.extract.reader import max_bytes
+
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes() + 1)
+        return data, None
+    if path.startswith(("http://", "https://")):
+        fail("fetching URLs arrives with `vigil capture`; save the page and pass the file (use --url to record it)")
+    p = Path(path)
+    if not p.exists():
+        fail(f"no such file: {path}")
+    if p.is_dir():
+        fail(f"{path} is a directory; give a file")
+    size = p.stat().st_size
+    if size > max_bytes():
+        fail(f"{path} is {size:,} bytes; the limit is {max_bytes():,} (VIGIL_MAX_BYTES)")
+    try:
+        return p.read_bytes(), None
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    raise AssertionError("unreachable")
+
+
+@app.command()
+def extract(
+    path: Annotated[str, typer.Argument(help="A text, HTML or PDF file, or - for standard input.")],
+    published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
+    url: Annotated[str | None, typer.Option(help="The page's address, recorded in the output.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of tables.")] = False,
+) -> None:
+    """Extract actors and attributed statements from one article."""
+    from vigil.extract.dates import parse_published
+    from vigil.extract.pipeline import extract_bytes
+
+    if published is not None and (len(published) != 10 or parse_published(published) is None):
+        fail(f"--published must be a real date as YYYY-MM-DD, not {published!r}")
+    data, _ = _read_input(path)
+    try:
+        result = extract_bytes(data, url=url, published=published)
+    except VigilError as exc:
+        fail(str(exc))
+    except RecursionError:
+        fail("input is nested too deeply to parse")
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        return
+    show(result)
+
+
+def show(result: Extraction) -> None:
+    src = result.source
+    out.print(f"[bold]{src.title or '(untitled)'}[/]")
+    meta = [f"published {src.published} ({src.published_from})" if src.published else "publication date unknown"]
+    if src.authors:
+        meta.append("by " + ", ".join(src.authors))
+    out.print("  " + " · ".join(meta), style="dim")
+    table = Table(title=f"{len(result.statements)} statements", show_lines=True, expand=True)
+    for col, kw in (("kind", {"no_wrap": True}), ("speaker", {}), ("target", {}), ("date", {"no_wrap": True}),
+                    ("sentence", {"ratio": 3})):
+        table.add_column(col, **kw)  # type: ignore[arg-type]
+    for st in result.statements:
+        style = KIND_STYLE.get(st.kind, "")
+        table.add_row(f"[{style}]{st.kind}[/]", st.speaker_name or "?", st.target_name or "", st.date or "",
+                      st.text)
+    out.print(table)
+    actors = Table(title=f"{len(result.actors)} actors", expand=True)
+    for col in ("id", "name", "kind", "aliases", "titles"):
+        actors.add_column(col)
+    for a in result.actors:
+        actors.add_row(a.id, a.name, a.kind, ", ".join(a.aliases), "; ".join(a.titles))
+    out.print(actors)
+
+
+@app.command()
+def version() -> None:
+    """Print Vigil's version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""The extraction core: pure functions from text to the domain's dataclasses."""

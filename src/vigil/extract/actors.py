@@ -1,0 +1,483 @@
+"""Who takes part in a story: spaCy's entities, corrected and folded into actors.
+
+The small English model tags "Bachelet" as an organisation and "Lyudmila" as
+a place, splits "Ursula von der Leyen" and never sees "the Belarus police".
+These rules repair that: a surname refers back to the full name, apposition
+gives titles, acronyms and articles fold, capitals acting stand for their
+state, "China's government" is China, and institutions named by a noun
+phrase ("US customs", "the interior ministry") become actors of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from vigil.extract.resources import load_yaml
+from vigil.model import Actor, ActorKind
+
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+PRONOUNS = {
+    "he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
+    "they": "p", "them": "p", "their": "p", "it": "n", "its": "n", "we": "p", "i": "s",
+}
+AGE_NOUN = re.compile(r"^\d+-year-old$|^(?:the )?\d+-year-old$", re.I)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    capitals: dict[str, str]
+    demonyms: dict[str, str]
+    countries: frozenset[str]
+    country_aliases: dict[str, str]
+    state_names: dict[str, str]
+    institutions: frozenset[str]
+    state_heads: frozenset[str]
+    roles: frozenset[str]
+    proxies: frozenset[str]
+    anonymous: frozenset[str]
+    honorifics: frozenset[str]
+    female: frozenset[str]
+    male: frozenset[str]
+    org_words: frozenset[str]
+    particles: frozenset[str]
+
+
+@cache
+def lexicon() -> Lexicon:
+    d: dict[str, Any] = load_yaml("actors.yaml")
+
+    def fs(key: str) -> frozenset[str]:
+        return frozenset(str(x).lower() for x in d[key])
+
+    return Lexicon(
+        capitals=dict(d["capitals"]), demonyms=dict(d["demonyms"]),
+        countries=frozenset(d["countries"]), country_aliases=dict(d["country_aliases"]),
+        state_names=dict(d["state_names"]), institutions=fs("institutions"), state_heads=fs("state_heads"),
+        roles=fs("roles"), proxies=fs("proxies"), anonymous=fs("anonymous"), honorifics=fs("honorifics"),
+        female=fs("female"), male=fs("male"), org_words=fs("org_words"), particles=fs("particles"),
+    )
+
+
+def fold(name: str) -> str:
+    """A matching key: lower case, no articles, U.N. = UN, no possessive, single spaces."""
+    n = name.lower().replace("u.n.", "un").replace("u.s.", "us").replace("u.k.", "uk").replace("’", "'")
+    n = re.sub(r"'s\b", "", n)
+    n = re.sub(r"[^\w ]+", " ", n)
+    n = re.sub(r"\s+", " ", n).strip()
+    n = re.sub(r"^(?:the|a|an) ", "", n)
+    return n.replace("united nations", "un").replace("european union", "eu")
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    return "".join(w[0] for w in words).lower()
+
+
+@dataclass
+class Cluster:
+    """One real-world actor as the document names it."""
+
+    key: str
+    name: str
+    kind: ActorKind
+    surfaces: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    gender: str | None = None
+    head: str | None = None  # the institution noun for NP-born actors ("police")
+    state: str | None = None  # the state an institution belongs to
+    first: int = 10**9
+    id: str = ""
+
+    def add(self, surface: str, start: int, end: int) -> None:
+        s = " ".join(surface.split())
+        if s and s not in self.surfaces:
+            self.surfaces.append(s)
+        if (start, end) not in self.mentions:
+            self.mentions.append((start, end))
+        self.first = min(self.first, start)
+
+    def name_tokens(self) -> list[str]:
+        return [t for t in re.findall(r"[\w'-]+", self.name.lower()) if t not in lexicon().honorifics]
+
+
+class ActorIndex:
+    """Actors of one document, built from a parsed Doc in reading order."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.lex = lexicon()
+        self.clusters: list[Cluster] = []
+        self.by_key: dict[str, Cluster] = {}
+        self.token_actor: dict[int, Cluster] = {}
+        self.ents = self._entities()
+        self._collect_people()
+        self._collect()
+        self._collect_institutions()
+
+    # ---- entities -------------------------------------------------------
+    def _entities(self) -> list[Span]:
+        """Entity spans with the tagger's worst habits repaired."""
+        out: list[Span] = []
+        ents = [e for e in self.doc.ents if e.label_ in ENTITY_LABELS]
+        skip: set[int] = set()
+        for i, e in enumerate(ents):
+            if i in skip or "\n" in e.text:
+                continue
+            start, end, label = e.start, e.end, e.label_
+            # "Ursula von der Leyen": a name broken at its particles
+            while end < len(self.doc) - 1 and self.doc[end].lower_ in self.lex.particles:
+                j = end
+                while j < len(self.doc) and self.doc[j].lower_ in self.lex.particles:
+                    j += 1
+                if j < len(self.doc) and self.doc[j].is_title:
+                    end = j + 1
+                    label = "PERSON"
+                    for k in range(i + 1, len(ents)):
+                        if ents[k].start < end:
+                            skip.add(k)
+                else:
+                    break
+            if self.doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+            while end > start and self.doc[end - 1].text in ("'s", "’s", "'", "’"):
+                end -= 1
+            if end <= start:
+                continue
+            out.append(Span(self.doc, start, end, label=label))
+        return out
+
+    def _collect_people(self) -> None:
+        """Full personal names first, so that a bare surname can refer back to them."""
+        self.people: list[Cluster] = []
+        for e in self.ents:
+            if e.label_ != "PERSON" and not self._org_is_person(e):
+                continue
+            toks = [t for t in e if t.lower_ not in self.lex.honorifics]
+            if len(toks) < 2 or any(t.lower_ in self.lex.org_words for t in toks):
+                continue
+            name = " ".join(t.text for t in toks)
+            if self._person_for(name) is None:
+                c = self._new(fold(name), name, "person")
+                self.people.append(c)
+
+    def _org_is_person(self, e: Span) -> bool:
+        """"Anais Marin" tagged ORG beside "special rapporteur" is a person."""
+        if e.label_ not in ("ORG", "GPE") or len(e) < 2 or len(e) > 3:
+            return False
+        if any(t.lower_ in self.lex.org_words or not t.is_title for t in e):
+            return False
+        root = e.root
+        return root.dep_ == "appos" and root.head.lower_ in self.lex.roles or any(
+            c.dep_ == "appos" and c.lower_ in self.lex.roles for c in root.children
+        )
+
+    def _person_for(self, name: str) -> Cluster | None:
+        """The person a (partial) name refers to: "Bachelet", "Mr Lukashenko", "Wang"."""
+        toks = [t for t in re.findall(r"[\w'-]+", name.lower()) if t not in self.lex.honorifics]
+        if not toks:
+            return None
+        for c in self.people:
+            ct = c.name_tokens()
+            if toks == ct:
+                return c
+        for c in self.people:
+            ct = c.name_tokens()
+            n = len(toks)
+            if n < len(ct) and (ct[-n:] == toks or ct[:n] == toks or all(t in ct for t in toks)):
+                return c
+        return None
+
+    def _new(self, key: str, name: str, kind: ActorKind) -> Cluster:
+        c = self.by_key.get(key)
+        if c is None:
+            c = Cluster(key=key, name=name, kind=kind)
+            self.by_key[key] = c
+            self.clusters.append(c)
+        return c
+
+    def _state(self, country: str) -> Cluster:
+        country = self.lex.country_aliases.get(country, country)
+        return self._new("state:" + country.lower(), country, "state")
+
+    def country_of(self, text: str) -> str | None:
+        t = text.strip()
+        if t.lower().startswith("the "):
+            t = t[4:]
+        t = re.sub(r"['’]s$", "", t)
+        if t in self.lex.country_aliases:
+            return self.lex.country_aliases[t]
+        if t in self.lex.countries:
+            return t
+        if t in self.lex.demonyms:
+            return self.lex.demonyms[t]
+        return None
+
+    def _collect(self) -> None:
+        for e in self.ents:
+            c = self._classify(e)
+            if c is None:
+                continue
+            c.add(e.text, e.start_char, e.end_char)
+            for t in e:
+                self.token_actor[t.i] = c
+            self._titles(e, c)
+        for c in self.clusters:
+            if c.kind == "person":
+                c.gender = c.gender or self._gender_from_surfaces(c)
+
+    def _classify(self, e: Span) -> Cluster | None:
+        text = e.text
+        label = e.label_
+        if label == "PERSON" or self._org_is_person(e):
+            p = self._person_for(text)
+            if p is not None:
+                return p
+            if label != "PERSON":
+                return None
+            if any(t.lower_ in self.lex.org_words for t in e):
+                return self._org(e)
+            return self._new(fold(text), text, "person")
+        if label in ("ORG", "GPE") and len(e) == 1:
+            p = self._person_for(text)
+            if p is not None and not self.country_of(text):
+                return p
+        if label in ("GPE", "LOC", "FAC"):
+            country = self.country_of(text)
+            if country:
+                return self._state(country)
+            if text in self.lex.capitals and e.root.dep_ in SUBJECT_DEPS:
+                c = self._state(self.lex.capitals[text])
+                return c
+            if label == "GPE" and len(e) == 1 and self._person_for(text):
+                return self._person_for(text)
+            return self._new("place:" + fold(text), text, "place")
+        if label == "NORP":
+            country = self.country_of(text)
+            head = e.root.head
+            if country and e.root.dep_ in ("amod", "compound") and head.lower_ in self.lex.state_heads:
+                return self._state(country)
+            if text.endswith("s") and e.root.dep_ in SUBJECT_DEPS | {"dobj", "pobj", "conj"}:
+                return self._new("group:" + fold(text).rstrip("s"), text, "group")
+            return None
+        if label == "ORG":
+            country = self.country_of(text)
+            if country:
+                return self._state(country)
+            if text in self.lex.capitals and e.root.dep_ in SUBJECT_DEPS:
+                return self._state(self.lex.capitals[text])
+            # a title's modifier ("U.N. High Commissioner", "EU Council President") is no mention
+            if e.root.dep_ == "compound" and e.root.head.lower_ in self.lex.roles and e.root.head.ent_type_ != "ORG":
+                return None
+            return self._org(e)
+        return None
+
+    def _org(self, e: Span) -> Cluster:
+        key = fold(e.text)
+        for c in self.clusters:
+            if c.kind != "organization":
+                continue
+            if c.key == key or initials(c.name) == key.replace(" ", "") or initials(e.text) == c.key.replace(" ", ""):
+                if len(e.text) > len(c.name) and not e.text.isupper():
+                    c.name = e.text
+                return c
+            if _subsequence(key, c.key) or _subsequence(c.key, key):
+                if len(key) > len(c.key):
+                    c.name = e.text
+                return c
+        return self._new(key, e.text, "organization")
+
+    def _titles(self, e: Span, c: Cluster) -> None:
+        """Titles from the words before a name and from apposition."""
+        if c.kind != "person":
+            return
+        # "German Foreign Minister Annalena Baerbock", "activist Olga Kovalkova"
+        i = e.start - 1
+        pre: list[Token] = []
+        while i >= 0 and (self.doc[i].is_title or self.doc[i].lower_ in self.lex.roles) and not self.doc[i].is_sent_start:
+            if self.doc[i].lower_ in self.lex.honorifics and not pre:
+                i -= 1
+                continue
+            pre.insert(0, self.doc[i])
+            i -= 1
+        if i >= 0 and self.doc[i].lower_ in self.lex.roles and not pre:
+            pre = [self.doc[i]]
+        if pre and any(t.lower_ in self.lex.roles for t in pre):
+            self._add_title(c, " ".join(t.text for t in pre))
+        root = e.root
+        for ch in root.children:
+            if ch.dep_ == "appos" and ch.ent_type_ != "PERSON":
+                self._add_title(c, _np_text(ch))
+        if root.dep_ == "appos" and root.head.lower_ in self.lex.roles:
+            self._add_title(c, _np_text(root.head, stop=root))
+        for ch in root.children:
+            if ch.dep_ == "compound" and ch.lower_ in self.lex.roles:
+                self._add_title(c, ch.text)
+
+    def _add_title(self, c: Cluster, title: str) -> None:
+        t = " ".join(title.split()).strip(" ,")
+        t = re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.I)
+        if t and t not in c.titles and len(t) < 120:
+            c.titles.append(t)
+
+    def _gender_from_surfaces(self, c: Cluster) -> str | None:
+        for s in c.surfaces:
+            first = s.split()[0].lower()
+            if first in self.lex.female:
+                return "f"
+            if first in self.lex.male:
+                return "m"
+        for m_start, _ in c.mentions:
+            tok = self._token_at(m_start)
+            if tok is not None and tok.i > 0:
+                prev = self.doc[tok.i - 1].lower_
+                if prev in self.lex.female:
+                    return "f"
+                if prev in self.lex.male:
+                    return "m"
+        return None
+
+    def _token_at(self, char: int) -> Token | None:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+    # ---- noun phrases ----------------------------------------------------
+    def _collect_institutions(self) -> None:
+        """"the Belarusian interior ministry", "US customs", "Police in Belarus"."""
+        for tok in self.doc:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.token_actor:
+                continue
+            if tok.lower_ not in self.lex.institutions and tok.lemma_.lower() not in self.lex.institutions:
+                continue
+            if tok.dep_ == "compound" and tok.head.lower_ in self.lex.institutions:
+                continue  # the head noun will carry it ("interior ministry spokesman")
+            self.institution(tok, create=True)
+
+    def institution(self, tok: Token, create: bool = False) -> Cluster | None:
+        """The actor an institutional noun phrase names, if the text ties it to one."""
+        head = tok.lemma_.lower()
+        owner: Cluster | None = None
+        mods: list[Token] = []
+        for ch in tok.children:
+            if ch.dep_ in ("amod", "compound", "poss", "nmod") and ch.i < tok.i:
+                mods.append(ch)
+            if ch.dep_ == "prep" and ch.lower_ in ("in", "of", "for", "from"):
+                mods.extend(g for g in ch.children if g.dep_ == "pobj")
+        for m in mods:
+            for sub in m.subtree:
+                a = self.token_actor.get(sub.i)
+                if a is not None and a.kind in ("state", "organization", "person"):
+                    owner = a
+                    break
+                country = self.country_of(sub.text)
+                if country:
+                    owner = self._state(country)
+                    break
+            if owner is not None:
+                break
+        words = [m for m in mods if m.dep_ == "compound" and m.i not in self.token_actor and m.is_lower]
+        phrase = " ".join([w.text.lower() for w in words] + [tok.text.lower()])
+        if owner is not None and owner.kind == "person":
+            return None
+        if owner is not None and (head in self.lex.state_heads or owner.kind == "organization" and head in (
+                "leaders", "leader", "officials", "chiefs", "members")):
+            left = min(t.i for m in mods for t in m.subtree)
+            if self.doc[left].lower_ in ("the", "a", "an"):
+                left += 1
+            owner.add(self.doc[left : tok.i + 1].text, self.doc[left].idx, tok.idx + len(tok))
+            return owner
+        if owner is not None and owner.kind == "state":
+            key = f"inst:{owner.name.lower()}:{head}"
+            c = self.by_key.get(key)
+            if c is None and not create:
+                return None
+            start = min([tok.i] + [t.i for m in mods for t in m.subtree])
+            end = max([tok.i] + [t.i for m in mods for t in m.subtree]) + 1
+            if self.doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+            text = self.doc[start:end].text
+            adjective = next((d for d, s in self.lex.demonyms.items() if s == owner.name and d[0].isupper()
+                              and not d.isupper() and d != owner.name), owner.name)
+            c = self._new(key, f"{adjective} {phrase}", "organization")
+            c.head, c.state = head, owner.name
+            c.add(text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
+            c.add(f"{owner.name} {phrase}", self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
+            for t in range(start, end):
+                self.token_actor.setdefault(t, c)
+            return c
+        # no owner: the one institution of that kind the story already has
+        same = [c for c in self.clusters if c.head == head]
+        if len(same) == 1:
+            same[0].add(_np_text(tok), tok.idx, tok.idx + len(tok))
+            return same[0]
+        return None
+
+    # ---- resolution -------------------------------------------------------
+    def actor_of_token(self, tok: Token) -> Cluster | None:
+        return self.token_actor.get(tok.i)
+
+    def states(self) -> list[Cluster]:
+        return [c for c in self.clusters if c.kind == "state"]
+
+    def main_state(self) -> Cluster | None:
+        counts = Counter({c.key: len(c.mentions) for c in self.states()})
+        if not counts:
+            return None
+        return self.by_key[counts.most_common(1)[0][0]]
+
+    def by_role(self, role_words: list[str], before: int | None = None) -> Cluster | None:
+        """The one person whose title holds this role ("the spokesman", "the activist")."""
+        words = {w.lower() for w in role_words}
+        hits = [c for c in self.clusters if c.kind == "person"
+                and any(words & set(re.findall(r"[\w-]+", t.lower())) for t in c.titles)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits and before is not None:
+            earlier = [c for c in hits if c.first < before]
+            if earlier:
+                return max(earlier, key=lambda c: max(s for s, _ in c.mentions if s < before))
+        return None
+
+    def finish(self, taking_part: set[str]) -> list[Actor]:
+        """The actor list of the contract: people, organisations, states; groups only when they take part."""
+        out: list[Actor] = []
+        keep = [c for c in self.clusters if c.mentions and (
+            c.kind in ("person", "organization", "state") or (c.kind == "group" and c.key in taking_part))]
+        keep.sort(key=lambda c: c.first)
+        for n, c in enumerate(keep, 1):
+            name = c.name
+            if c.kind == "state":
+                name = self.lex.state_names.get(c.name, c.name)
+            aliases = [s for s in c.surfaces if s != name]
+            if c.kind == "state" and c.name != name and c.name not in aliases:
+                aliases.insert(0, c.name)
+            c.id = f"a{n}"
+            out.append(Actor(id=f"a{n}", name=name, kind=c.kind, aliases=aliases, titles=list(c.titles),
+                             mentions=sorted(c.mentions)))
+        return out
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """All words of `short`, in order, within `long`, ending on the same head noun."""
+    a, b = short.split(), long.split()
+    if len(a) < 2 or len(a) >= len(b) or a[-1] != b[-1]:
+        return False
+    it = iter(b)
+    return all(w in it for w in a)
+
+
+def _np_text(tok: Token, stop: Token | None = None) -> str:
+    """The text of a noun phrase headed by `tok`, without a nested appositive name."""
+    toks = list(tok.subtree)
+    if stop is not None:
+        toks = [t for t in toks if not (stop.left_edge.i <= t.i <= stop.right_edge.i)]
+    text = " ".join(t.text for t in toks)
+    text = re.sub(r"\s+([,.’'])", r"\1", text)
+    return text.strip(" ,")

@@ -1,0 +1,549 @@
+"""Who said what: attributed speech acts read off the dependency parse.
+
+A statement starts at a cue (a verb of saying, accusing, denying, demanding
+or promising; "according to"; a colon after a speaker). Its speaker is the
+subject of the cue, found by climbing participles and conjunctions
+("Speaking to the council, X called on…", "…, said Kenneth Roth"), then
+resolved to an actor: names, pronouns, titles ("the spokesman"), proxies
+("a spokesman for X"), institutions and capitals. The kind comes from the
+cue, then from the reported content; a counter-account given by a party
+already accused is a denial.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from vigil.extract.actors import AGE_NOUN, PRONOUNS, SUBJECT_DEPS, ActorIndex, Cluster
+from vigil.extract.dates import Tense, resolve
+from vigil.extract.resources import load_yaml
+from vigil.model import Statement, StatementKind
+
+SPECIFIC: tuple[StatementKind, ...] = ("accuse", "deny", "demand", "commit")
+CLIMB_DEPS = {"xcomp", "advcl", "conj", "acl", "pcomp", "relcl", "attr", "dobj", "pobj", "prep", "ccomp", "oprd"}
+CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "attr", "oprd"}
+OPEN_Q, CLOSE_Q = "“", "”"
+SINGLE_Q = re.compile(r"(?<![\w])[‘'](?=\w)(.{2,}?)(?<=[\w.,!?])[’'](?![\w])")
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    verbs: dict[str, StatementKind]
+    needs_particle: dict[str, frozenset[str]]
+    needs_content: frozenset[str]
+    according_to: tuple[str, ...]
+    signals: dict[str, tuple[re.Pattern[str], ...]]
+
+
+@cache
+def cues() -> CueLexicon:
+    d: dict[str, Any] = load_yaml("cues.yaml")
+    verbs: dict[str, StatementKind] = {}
+    for kind, words in d["verbs"].items():
+        for w in words:
+            verbs.setdefault(str(w), kind)
+    signals = {k: tuple(re.compile(r"(?<![\w])" + re.escape(str(s)), re.I) for s in v) for k, v in d["signals"].items()}
+    return CueLexicon(
+        verbs=verbs,
+        needs_particle={k: frozenset(v) for k, v in d["needs_particle"].items()},
+        needs_content=frozenset(d["needs_content"]),
+        according_to=tuple(d["according_to"]),
+        signals=signals,
+    )
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans inside quotation marks; unbalanced marks run to the paragraph's edge."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n\n"):
+        start = pos
+        end = pos + len(para)
+        pos = end + 2
+        open_at: int | None = None
+        straight_open: int | None = None
+        for i, ch in enumerate(para):
+            at = start + i
+            if ch == OPEN_Q:
+                open_at = at + 1
+            elif ch == CLOSE_Q:
+                if open_at is not None:
+                    spans.append((open_at, at))
+                    open_at = None
+                elif not spans or spans[-1][1] < start:
+                    spans.append((start, at))
+            elif ch == '"':
+                if straight_open is None:
+                    straight_open = at + 1
+                else:
+                    spans.append((straight_open, at))
+                    straight_open = None
+        for o in (open_at, straight_open):
+            if o is not None:
+                spans.append((o, end))
+        doubles = list(spans)
+        for m in SINGLE_Q.finditer(para):
+            s, e = start + m.start(1), start + m.end(1)
+            if not any(a <= s < b for a, b in doubles):
+                spans.append((s, e))
+    return sorted(spans)
+
+
+def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= i < b for a, b in spans)
+
+
+@dataclass
+class Cue:
+    tok: Token
+    kind: StatementKind
+    outer: Cue | None = None
+    inner: list[Cue] = field(default_factory=list)
+    chain: list[Token] = field(default_factory=list)  # the cue and the heads climbed to reach its subject
+    subject: Token | None = None
+    agent: bool = False
+
+
+class StatementReader:
+    """Reads the statements of one parsed document, sentence by sentence."""
+
+    def __init__(self, doc: Doc, index: ActorIndex, published: Any = None) -> None:
+        self.doc = doc
+        self.index = index
+        self.published = published
+        self.lex = cues()
+        self.quotes = quote_spans(doc.text)
+        self.subject_history: list[tuple[int, Cluster]] = []
+        self.accused: set[str] = set()
+        self.statements: list[Statement] = []
+        self.speaker_of: dict[str, Cluster] = {}
+        self.taking_part: set[str] = set()
+        self._last_sid_by_sentence: dict[int, str] = {}
+
+    # ---- cue detection ------------------------------------------------------
+    def _is_cue(self, tok: Token, sent: Span) -> StatementKind | None:
+        if tok.pos_ != "VERB" or _inside(tok.idx, self.quotes):
+            return None
+        lemma = tok.lemma_.lower()
+        kind = self.lex.verbs.get(lemma)
+        if kind is None:
+            return None
+        need = self.lex.needs_particle.get(lemma)
+        if need is not None and not any(c.lower_ in need for c in tok.children if c.dep_ in ("prt", "prep")):
+            if lemma not in ("call", "appeal") or not any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+                return None
+        if lemma in self.lex.needs_content:
+            has = any(c.dep_ in CONTENT_DEPS for c in tok.children) or any(
+                _inside(t.idx, self.quotes) for t in sent)
+            if not has:
+                return None
+        if any(c.dep_ == "neg" for c in tok.children) and kind != "deny":
+            return None
+        return kind
+
+    def _subject(self, cue: Cue) -> None:
+        tok: Token | None = cue.tok
+        chain: list[Token] = []
+        for _ in range(5):
+            if tok is None:
+                break
+            chain.append(tok)
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                cue.subject, cue.chain = subj, chain
+                return
+            passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if passive is not None:
+                agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+                pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+                cue.subject, cue.chain, cue.agent = pobj, chain, True
+                if pobj is None and cue.kind == "accuse" and tok is cue.tok:
+                    accused = self.resolve(passive)
+                    if accused is not None:
+                        self.accused.add(accused.key)
+                return
+            if tok.dep_ not in CLIMB_DEPS or tok.head is tok:
+                break
+            if tok.dep_ == "ccomp" and tok is not cue.tok:
+                break
+            tok = tok.head
+        cue.chain = chain
+
+    def _find_cues(self, sent: Span) -> list[Cue]:
+        found: list[Cue] = []
+        for tok in sent:
+            kind = self._is_cue(tok, sent)
+            if kind is not None:
+                found.append(Cue(tok=tok, kind=kind))
+        by_tok = {c.tok.i: c for c in found}
+        for c in found:
+            self._subject(c)
+            # a cue inside another cue's complement, or a participle without a subject of its own,
+            # is part of the outer speech act ("said the opposition was demanding…", "…, saying…")
+            anc = c.tok.head
+            path = [c.tok.dep_]
+            while anc is not None and anc.i != anc.head.i and anc.i not in by_tok:
+                path.append(anc.dep_)
+                anc = anc.head
+            if anc is None or anc.i not in by_tok or anc.i == c.tok.i:
+                continue
+            outer = by_tok[anc.i]
+            own_subject = any(ch.dep_ in SUBJECT_DEPS for ch in c.tok.children)
+            if path[0] == "conj" and len(path) == 1:
+                continue
+            if "ccomp" in path or "xcomp" in path or not own_subject:
+                c.outer = outer
+                outer.inner.append(c)
+        return found
+
+    # ---- actors -------------------------------------------------------------
+    def resolve(self, tok: Token) -> Cluster | None:
+        """The actor a subject or object token names."""
+        idx = self.index
+        a = idx.actor_of_token(tok)
+        if a is not None and a.kind != "place":
+            return a
+        for ch in tok.children:
+            if ch.dep_ == "appos":
+                for t in ch.subtree:
+                    b = idx.actor_of_token(t)
+                    if b is not None and b.kind in ("person", "organization", "state"):
+                        return b
+        low = tok.lower_
+        if low in PRONOUNS and tok.pos_ == "PRON":
+            return self._pronoun(tok)
+        if AGE_NOUN.match(tok.text):
+            return self._last_person(tok.i, None)
+        lemma = tok.lemma_.lower()
+        if lemma in idx.lex.proxies or low in idx.lex.proxies:
+            for ch in tok.children:
+                if ch.dep_ == "prep" and ch.lower_ in ("for", "of"):
+                    for g in ch.subtree:
+                        b = idx.actor_of_token(g)
+                        if b is not None and b.kind in ("person", "organization", "state"):
+                            return b
+        for t in tok.subtree:  # "who gave her name as Lyudmila"
+            if t.lower_ in ("name", "named", "called", "identified") and t.i < tok.sent.end - 1:
+                j = t.i + 1
+                if self.doc[j].lower_ == "as":
+                    j += 1
+                names = []
+                while j < tok.sent.end and self.doc[j].pos_ == "PROPN":
+                    names.append(self.doc[j])
+                    j += 1
+                if names:
+                    start, end = names[0].i, names[-1].i + 1
+                    text = self.doc[start:end].text
+                    c = idx.by_key.get(text.lower()) or idx._new(text.lower(), text, "person")
+                    c.add(text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
+                    for k in range(start, end):
+                        idx.token_actor[k] = c
+                    if any(w.lower_ == "her" for w in tok.subtree):
+                        c.gender = "f"
+                    elif any(w.lower_ == "his" for w in tok.subtree):
+                        c.gender = "m"
+                    return c
+        if lemma in idx.lex.roles or low in idx.lex.roles:
+            p = idx.by_role([lemma, low], before=tok.idx)
+            if p is not None:
+                p.add(_np(tok), tok.left_edge.idx, tok.idx + len(tok))
+                return p
+        inst = idx.institution(tok)
+        if inst is not None:
+            return inst
+        if lemma in idx.lex.state_heads or low in idx.lex.state_heads:
+            if any(t.lower_ in idx.lex.anonymous for t in tok.subtree):
+                return None
+            state = self._state_in(tok.sent, exclude=tok) or self._recent_state() or idx.main_state()
+            if state is not None:
+                state.add(_np(tok), tok.left_edge.idx, tok.idx + len(tok))
+            return state
+        for t in tok.subtree:
+            if t.i == tok.i or t.dep_ in ("relcl", "acl"):
+                continue
+            b = idx.actor_of_token(t)
+            if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in ("compound", "poss"):
+                return b
+        return None
+
+    def _state_in(self, sent: Span, exclude: Token) -> Cluster | None:
+        for t in sent:
+            if exclude.left_edge.i <= t.i <= exclude.right_edge.i:
+                continue
+            a = self.index.actor_of_token(t)
+            if a is not None and a.kind == "state":
+                return a
+        return None
+
+    def _recent_state(self) -> Cluster | None:
+        for st in reversed(self.statements):
+            c = self.speaker_of.get(st.id)
+            if c is not None and c.kind == "state":
+                return c
+        return None
+
+    def _pronoun(self, tok: Token) -> Cluster | None:
+        g = PRONOUNS[tok.lower_]
+        if g in ("m", "f", "s"):
+            return self._last_person(tok.i, g if g != "s" else None)
+        if g == "p":
+            return self._last_plural(tok.i)
+        return self._last_plural(tok.i, neuter=True)
+
+    def _compatible(self, c: Cluster, gender: str | None) -> bool:
+        return gender is None or c.gender is None or c.gender == gender
+
+    def _last_person(self, before: int, gender: str | None) -> Cluster | None:
+        sent = self.doc[before].sent
+        for t in reversed(self.doc[sent.start : before]):
+            a = self.index.actor_of_token(t)
+            if a is not None and a.kind == "person" and self._compatible(a, gender):
+                return self._bind(a, gender)
+        for i, a in reversed(self.subject_history):
+            if i < sent.start and a.kind == "person" and self._compatible(a, gender):
+                return self._bind(a, gender)
+        for t in reversed(self.doc[max(0, sent.start - 400) : sent.start]):
+            a = self.index.actor_of_token(t)
+            if a is not None and a.kind == "person" and self._compatible(a, gender):
+                return self._bind(a, gender)
+        return None
+
+    def _bind(self, a: Cluster, gender: str | None) -> Cluster:
+        if gender in ("m", "f") and a.gender is None:
+            a.gender = gender
+        return a
+
+    def _last_plural(self, before: int, neuter: bool = False) -> Cluster | None:
+        sent = self.doc[before].sent
+        kinds = ("state", "organization") if neuter else ("state", "organization", "group")
+        for i, a in reversed(self.subject_history):
+            if i < sent.start and a.kind in kinds:
+                return a
+        return None
+
+    # ---- reading --------------------------------------------------------------
+    def read(self) -> list[Statement]:
+        for sent in self.doc.sents:
+            self._sentence(sent)
+        return self.statements
+
+    def _record_subjects(self, sent: Span, resolved: dict[int, Cluster]) -> None:
+        for tok in sent:
+            if tok.dep_ in SUBJECT_DEPS and not _inside(tok.idx, self.quotes):
+                a = resolved.get(tok.i) or self.resolve(tok)
+                if a is not None:
+                    self.subject_history.append((tok.i, a))
+
+    def _sentence(self, sent: Span) -> None:
+        resolved: dict[int, Cluster] = {}
+        found = self._find_cues(sent)
+        made = 0
+        for cue in found:
+            if cue.outer is not None or cue.subject is None:
+                continue
+            speaker = self.resolve(cue.subject)
+            if speaker is None or speaker.kind == "place":
+                continue
+            resolved[cue.subject.i] = speaker
+            self._emit(sent, cue, speaker)
+            made += 1
+        if not made:
+            made += self._according_to(sent)
+        if not made:
+            self._continuation(sent)
+        self._record_subjects(sent, resolved)
+
+    def _according_to(self, sent: Span) -> int:
+        low = sent.text.lower()
+        for phrase in self.lex.according_to:
+            k = low.find(phrase)
+            if k < 0 or _inside(sent.start_char + k, self.quotes):
+                continue
+            span = self.doc.char_span(sent.start_char + k, sent.start_char + k + len(phrase), alignment_mode="expand")
+            if span is None:
+                continue
+            last = span[-1]
+            pobj = next((c for c in last.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            speaker = self.resolve(pobj)
+            if speaker is None:
+                continue
+            cue = Cue(tok=span[0], kind="assert", chain=[span[0]], subject=pobj)
+            self._emit(sent, cue, speaker, cue_text=phrase)
+            return 1
+        return 0
+
+    def _continuation(self, sent: Span) -> None:
+        """A quotation that carries on an attributed one adds to its quote, not a new statement."""
+        if not self.statements:
+            return
+        inside = sum(1 for t in sent if _inside(t.idx, self.quotes) and not t.is_punct)
+        words = sum(1 for t in sent if not t.is_punct)
+        if not words or inside / words < 0.8:
+            return
+        prev = self.statements[-1]
+        gap = self.doc.text[prev.span[1] : sent.start_char]
+        if gap.count("\n\n") > 1:
+            return
+        q = self._quote_text(sent.start_char, sent.end_char)
+        if q:
+            prev.quote = f"{prev.quote} {q}" if prev.quote else q
+
+    # ---- one statement ----------------------------------------------------
+    def _content(self, sent: Span, cue: Cue) -> list[Token]:
+        subj = cue.subject
+        skip: set[int] = {t.i for t in cue.chain}
+        if subj is not None:
+            skip |= {t.i for t in subj.subtree}
+        return [t for t in sent if t.i not in skip]
+
+    def _emit(self, sent: Span, cue: Cue, speaker: Cluster, cue_text: str | None = None) -> None:
+        content = self._content(sent, cue)
+        content_text = " ".join(t.text for t in content)
+        kind, confidence = self._kind(cue, speaker, content, content_text)
+        target = self._target(cue, speaker, content, kind)
+        if kind == "accuse" and target is not None:
+            self.accused.add(target.key)
+        date = self._date(sent, cue)
+        sid = f"s{len(self.statements) + 1}"
+        quote = self._quote_text(sent.start_char, sent.end_char)
+        st = Statement(
+            id=sid, kind=kind, speaker=speaker.key, speaker_name=None, target=target.key if target else None,
+            target_name=None, text=sent.text.strip(), span=(sent.start_char, sent.start_char + len(sent.text.strip())),
+            quote=quote, cue=cue_text or cue.tok.text, date=date, confidence=round(confidence, 2),
+        )
+        self.statements.append(st)
+        self.speaker_of[sid] = speaker
+        self.taking_part.add(speaker.key)
+        if target is not None:
+            self.taking_part.add(target.key)
+
+    def _quote_text(self, start: int, end: int) -> str | None:
+        parts = [self.doc.text[max(a, start) : min(b, end)].strip() for a, b in self.quotes if a < end and b > start]
+        parts = [p for p in parts if p]
+        return " … ".join(parts) if parts else None
+
+    def _has(self, kind: str, text: str) -> bool:
+        return any(rx.search(text) for rx in self.lex.signals[kind])
+
+    def _kind(self, cue: Cue, speaker: Cluster, content: list[Token], text: str) -> tuple[StatementKind, float]:
+        if cue.kind in SPECIFIC:
+            return cue.kind, 0.9
+        inner = [c.kind for c in cue.inner if c.kind in SPECIFIC]
+        if inner:
+            return inner[0], 0.8
+        if self._has("demand", text):
+            return "demand", 0.7
+        if self._has("deny", text):
+            return "deny", 0.7
+        if self._has("commit", text) and self._own_future(cue, speaker, content, text):
+            return "commit", 0.7
+        if speaker.key in self.accused and not self._names_others(content, speaker):
+            return "deny", 0.6
+        if self._has("accuse", text):
+            return "accuse", 0.7
+        prev = self.statements[-1] if self.statements else None
+        if prev is not None and prev.speaker == speaker.key and prev.kind == "accuse":
+            return "accuse", 0.5
+        return "assert", 0.75
+
+    def _own_future(self, cue: Cue, speaker: Cluster, content: list[Token], text: str) -> bool:
+        """A promise is about the speaker's own action: "said it would bar…", "reached an agreement"."""
+        if re.search(r"\b(?:agreement|agreed|accept|accepted|invit\w*|welcome\w*|willing|promis\w*|pledg\w*)\b",
+                     text, re.I):
+            return True
+        for t in content:
+            if t.lower_ in ("will", "would", "'ll", "plans", "plan", "intends", "ready", "open", "prepared"):
+                if t.lower_ == "would" and t.nbor(1).lower_ == "have":
+                    continue
+                head = t.head if t.dep_ in ("aux", "acomp") else t
+                subj = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+                if subj is None:
+                    continue
+                if subj.lower_ in ("i", "we", "it", "he", "she", "they"):
+                    return True
+                if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subj.children):
+                    return True
+                if self.resolve(subj) is speaker:
+                    return True
+        return False
+
+    def _names_others(self, content: list[Token], speaker: Cluster) -> bool:
+        for t in content:
+            a = self.index.actor_of_token(t)
+            if a is not None and a is not speaker and a.kind in ("person", "organization", "state"):
+                return True
+        return False
+
+    def _target(self, cue: Cue, speaker: Cluster, content: list[Token], kind: StatementKind) -> Cluster | None:
+        verbs = [cue.tok, *[c.tok for c in cue.inner]]
+        for v in verbs:
+            for ch in v.children:
+                cands = [ch] if ch.dep_ in ("dobj", "dative") else []
+                if ch.dep_ == "prep" and ch.lower_ in ("on", "upon", "to", "with", "against"):
+                    cands = [g for g in ch.children if g.dep_ == "pobj"]
+                if ch.dep_ == "prt":
+                    cands = [g for g in v.children if g.dep_ == "pobj"]
+                for c in cands:
+                    a = self.resolve(c)
+                    if a is not None and a is not speaker and a.kind != "place":
+                        return a
+        if kind == "deny":
+            return None
+        for t in content:
+            a = self.index.actor_of_token(t)
+            if a is not None and a is not speaker and a.kind in ("person", "organization", "state"):
+                return a
+        if kind == "accuse":
+            sent_start = cue.tok.sent.start
+            for t in reversed(self.doc[max(0, sent_start - 120) : sent_start]):
+                a = self.index.actor_of_token(t)
+                if a is not None and a is not speaker and a.kind == "state":
+                    return a
+        return None
+
+    def _tense(self, tok: Token) -> Tense:
+        if any(c.lower_ in ("will", "shall", "'ll") for c in tok.children if c.dep_ == "aux"):
+            return "future"
+        if tok.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" or c.lower_ in ("has", "have", "had")
+                                              for c in tok.children if c.dep_ == "aux"):
+            return "past"
+        return "present"
+
+    def _date(self, sent: Span, cue: Cue) -> str | None:
+        chain_ids = {t.i for t in cue.chain}
+        for ent in sent.ents:
+            if ent.label_ not in ("DATE", "TIME"):
+                continue
+            node = ent.root
+            ok = False
+            for _ in range(8):
+                if node.i in chain_ids:
+                    ok = True
+                    break
+                if node.dep_ in ("ccomp", "relcl") or node.head is node:
+                    break
+                node = node.head
+            if not ok and not (0 < ent.start - cue.tok.i <= 3):
+                continue
+            tense = self._tense(cue.tok)
+            value = resolve(ent.text, self.published, "past" if tense == "present" else tense)
+            if value is not None:
+                return value
+        if cue.tok.dep_ == "conj":
+            for st in reversed(self.statements):
+                if st.span[0] == sent.start_char:
+                    return st.date
+        return None
+
+
+def _np(tok: Token) -> str:
+    toks = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("prep", "pobj") and t.i <= tok.i + 4]
+    text = " ".join(t.text for t in toks if t.i <= tok.i)
+    return re.sub(r"^(?:the|a|an)\s+", "", text.replace(" ’s", "’s").replace(" 's", "'s"), flags=re.I)

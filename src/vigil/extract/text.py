@@ -1,0 +1,352 @@
+"""Plain-text articles: separate the story from the page around it.
+
+Scraped text arrives as a tool's dump: front matter, header lines, markdown
+images and links, captions, bylines, share buttons and link farms. Each
+line is classified once, by patterns kept as data (`data/text.yaml`), so a
+new site's furniture is a new pattern, not new code. Body lines keep their
+characters exactly, except markdown link syntax, which is reduced to the
+link text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import cache
+from typing import Any
+
+from vigil.extract.resources import load_yaml
+from vigil.model import Caption
+
+TERMINAL = tuple(".!?\"'”’)]…:;")
+MD_IMAGE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
+MD_LINK_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\[(?P<text>[^\]]*)\]\((?P<url>[^)]*)\)\s*$")
+MD_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+MD_BULLET = re.compile(r"^\s*[-*+•]\s+")
+META_BULLET = re.compile(r"^\s*[-*]\s+\*\*(?P<key>[^*]+)\*\*\s*:\s*(?P<value>.*)$")
+PIPE_CAPTION = re.compile(r"^(?P<text>[^|]{1,200}?)\s+\|\s+(?P<credit>[^|]{2,120})$")
+CREDIT_LINE = re.compile(r"^(?:credit|photo|photograph|image|picture)\s*[:|]?\s+(?P<credit>.{2,120})$", re.I)
+URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?'’”])[\s\u00a0]+(?=[A-Z“\"‘'])")
+DUMP_SECTIONS = {"metadata", "page structure", "links", "images", "navigation", "footer", "related"}
+CONTENT_SECTIONS = {"content", "article", "text", "body", "main content"}
+
+
+@dataclass
+class Article:
+    """An article's parts as read from a page, before any NLP."""
+
+    text: str
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    url: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Patterns:
+    boilerplate: re.Pattern[str]
+    stamps: list[re.Pattern[str]]
+    header: re.Pattern[str]
+    caption_prefix: list[re.Pattern[str]]
+    caption_marker: list[re.Pattern[str]]
+    byline: re.Pattern[str]
+
+
+@cache
+def patterns() -> _Patterns:
+    data: dict[str, Any] = load_yaml("text.yaml")
+    keys = "|".join(re.escape(k) for k in data["header_keys"])
+    return _Patterns(
+        boilerplate=re.compile("(?:" + "|".join(data["boilerplate"]) + r")\s*[.:!]?", re.I),
+        stamps=[re.compile(p, re.I) for p in data["stamps"]],
+        header=re.compile(rf"^\s*(?P<key>{keys})\s*:\s*(?P<value>.*?)\s*$", re.I),
+        caption_prefix=[re.compile(p, re.I) for p in data["caption_prefix"]],
+        caption_marker=[re.compile(p, re.I) for p in data["caption_marker"]],
+        byline=re.compile(data["byline"]),
+    )
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether a whole line is page furniture (share buttons, related links, stamps)."""
+    s = line.strip()
+    p = patterns()
+    return bool(p.boilerplate.fullmatch(s)) or any(r.search(s) for r in p.stamps)
+
+
+def strip_links(line: str) -> str:
+    """`[text](url)` becomes `text`; an inline image disappears."""
+    return MD_LINK.sub(lambda m: "" if m.group(0).startswith("!") else m.group("text"), line)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.replace("\u00a0", " ")).strip().lower()
+
+
+def _ends_sentence(s: str) -> bool:
+    return s.rstrip().endswith(TERMINAL)
+
+
+def _word_count(s: str) -> int:
+    return len(s.split())
+
+
+@dataclass
+class _Line:
+    text: str
+    role: str = "body"  # body | removed | caption | title | subtitle | byline | header
+    block: int = 0
+
+
+def _front_matter(lines: list[str], meta: dict[str, str]) -> int:
+    """YAML front matter between `---` lines at the top: returns lines consumed."""
+    first = next((i for i, s in enumerate(lines) if s.strip()), None)
+    if first is None or lines[first].strip() != "---":
+        return 0
+    for j in range(first + 1, min(len(lines), first + 80)):
+        if lines[j].strip() == "---":
+            for s in lines[first + 1 : j]:
+                m = re.match(r"^\s*([\w -]+?)\s*:\s*(.*?)\s*$", s)
+                if m:
+                    meta.setdefault(m.group(1).lower(), m.group(2))
+            return j + 1
+    return 0
+
+
+def _dump_sections(lines: list[_Line], meta: dict[str, str]) -> None:
+    """Scraper dumps with `## Metadata` / `## Page Structure` / `## Content` sections."""
+    section: str | None = None
+    has_content = any(
+        (m := MD_HEADING.match(ln.text)) and m.group("text").strip().lower() in CONTENT_SECTIONS
+        for ln in lines
+    )
+    if not has_content:
+        return
+    for ln in lines:
+        m = MD_HEADING.match(ln.text)
+        if m and len(m.group("hashes")) <= 2:
+            name = m.group("text").strip().lower()
+            if name in DUMP_SECTIONS or name in CONTENT_SECTIONS or section is None:
+                section = name
+                ln.role = "removed"
+                continue
+        if section in CONTENT_SECTIONS:
+            continue
+        ln.role = "removed"
+        mb = META_BULLET.match(ln.text)
+        if mb:
+            meta.setdefault(mb.group("key").strip().lower(), mb.group("value").strip())
+
+
+def _caption_from_prefix(s: str) -> Caption | None:
+    for rx in patterns().caption_prefix:
+        m = rx.match(s)
+        if m:
+            text = s[m.end() :].strip()
+            credit = m.groupdict().get("credit")
+            return Caption(text=text, credit=credit.strip() if credit else None)
+    return None
+
+
+def _is_marked_caption(s: str) -> bool:
+    return not _ends_sentence(s) and any(rx.search(s) for rx in patterns().caption_marker)
+
+
+def _densest_region(lines: list[_Line]) -> None:
+    """In a page dump, keep the run of prose and drop the menus and link lists around it."""
+    body = [i for i, ln in enumerate(lines) if ln.role == "body" and ln.text.strip()]
+    if len(body) < 30:
+        return
+    short = [i for i in body if _word_count(lines[i].text) < 8 or not _ends_sentence(lines[i].text)]
+    if len(short) < 0.4 * len(body):
+        return
+    good = [i for i in body if i not in set(short)]
+    best: tuple[int, int, int] = (0, 0, 0)  # words, start, end
+    start = 0
+    while start < len(good):
+        end, words, gap = start, _word_count(lines[good[start]].text), 0
+        for k in range(start + 1, len(good)):
+            between = sum(1 for i in body if good[k - 1] < i < good[k])
+            if between > 4:
+                break
+            end, words = k, words + _word_count(lines[good[k]].text)
+            gap = between
+        del gap
+        if words > best[0]:
+            best = (words, good[start], good[end])
+        start = end + 1
+    _, lo, hi = best
+    for i in body:
+        if i < lo or i > hi or (i in set(short) and _word_count(lines[i].text) <= 3):
+            lines[i].role = "removed"
+
+
+def structure(raw: str) -> Article:
+    """Split a plain-text page into title, subtitle, captions, removed lines and body."""
+    p = patterns()
+    meta: dict[str, str] = {}
+    src = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    skip = _front_matter(src, meta)
+    lines: list[_Line] = []
+    block = 0
+    for i, s in enumerate(src):
+        if not s.strip():
+            block += 1
+            continue
+        lines.append(_Line(text=s.rstrip(), role="removed" if i < skip else "body", block=block))
+    _dump_sections(lines, meta)
+
+    art = Article(text="")
+    title: str | None = None
+    seen_body = False
+    for idx, ln in enumerate(lines):
+        if ln.role != "body":
+            continue
+        s = ln.text.strip()
+        hm = MD_HEADING.match(s)
+        if not seen_body and (h := p.header.match(s)) and not hm:
+            meta.setdefault(h.group("key").lower(), h.group("value"))
+            ln.role = "header"
+            continue
+        if hm:
+            if title is None and not seen_body:
+                title = strip_links(hm.group("text")).strip()
+                ln.role = "title"
+            else:
+                ln.text = strip_links(hm.group("text")).strip()
+            continue
+        if MD_IMAGE.match(s) or URL_TEXT.match(s):
+            ln.role = "removed"
+            continue
+        lm = MD_LINK_LINE.match(s)
+        if lm:
+            ln.role = "removed"
+            if "original" in lm.group("text").lower() and lm.group("url").startswith("http"):
+                meta.setdefault("url", lm.group("url"))
+            continue
+        if MD_BULLET.match(s) and MD_LINK.search(s) and _word_count(strip_links(s)) <= 12:
+            ln.role = "removed"
+            continue
+        if is_boilerplate(strip_links(s)):
+            ln.role = "removed"
+            continue
+        cap = _caption_from_prefix(s)
+        if cap is not None:
+            ln.role = "caption"
+            art.captions.append(cap)
+            continue
+        pm = PIPE_CAPTION.match(s)
+        if pm and not _ends_sentence(s):
+            ln.role = "caption"
+            art.captions.append(Caption(text=pm.group("text").strip(), credit=pm.group("credit").strip()))
+            prev = lines[idx - 1] if idx else None
+            if prev is not None and prev.role == "body" and _alt_duplicate(prev.text, pm.group("text")):
+                prev.role = "removed"
+            continue
+        cm = CREDIT_LINE.match(s)
+        if cm and not _ends_sentence(s) and art.captions and art.captions[-1].credit is None:
+            art.captions[-1].credit = cm.group("credit").strip()
+            ln.role = "caption"
+            continue
+        if _is_marked_caption(s):
+            ln.role = "caption"
+            art.captions.append(Caption(text=s))
+            continue
+        bm = p.byline.match(s)
+        if bm and _word_count(s) <= 14:
+            ln.role = "byline"
+            art.authors.append(bm.group("names").strip())
+            continue
+        seen_body = True
+        ln.text = strip_links(ln.text)
+
+    _duplicate_captions(lines, art)
+    _densest_region(lines)
+
+    body = [ln for ln in lines if ln.role == "body"]
+    if title is None and body and not _ends_sentence(body[0].text) and _word_count(body[0].text) <= 25:
+        body[0].role = "title"
+        title = body[0].text.strip()
+    title = title or meta.get("title") or None
+    # repeated headline lines inside the body are page furniture
+    for ln in lines:
+        if ln.role == "body" and title and _norm(ln.text) == _norm(title):
+            ln.role = "removed"
+    _subtitle(lines, art)
+    if art.subtitle is None and meta.get("description"):
+        art.subtitle = meta["description"].strip()
+
+    art.title = title.strip() if title else None
+    art.text = "\n\n".join(ln.text for ln in lines if ln.role == "body")
+    art.removed = [ln.text.strip() for ln in lines if ln.role in ("removed", "header", "caption", "byline")]
+    art.url = meta.get("url") or meta.get("original_url") or None
+    for key in ("authors", "author", "byline"):
+        if meta.get(key):
+            art.authors = [a.strip() for a in re.split(r",|;| and ", meta[key]) if a.strip()] + art.authors
+            break
+    art.authors = _dedupe_names(art.authors)
+    for key in ("publish date", "published", "date", "timestamp", "scraped at"):
+        if meta.get(key) and key != "scraped at":
+            art.published = meta[key]
+            break
+    return art
+
+
+def _alt_duplicate(prev: str, caption: str) -> bool:
+    """An image's alt text printed just before its caption ("MIchelle Bachelet")."""
+    a, b = _norm(prev), _norm(caption)
+    return _word_count(prev) <= 12 and not _ends_sentence(prev) and SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _duplicate_captions(lines: list[_Line], art: Article) -> None:
+    """A caption that repeats a body sentence and then describes the picture."""
+    sentences: dict[str, int] = {}
+    for i, ln in enumerate(lines):
+        if ln.role == "body":
+            for sent in SENTENCE_SPLIT.split(ln.text):
+                sentences.setdefault(_norm(sent), i)
+    for i, ln in enumerate(lines):
+        if ln.role != "body" or _ends_sentence(ln.text):
+            continue
+        parts = SENTENCE_SPLIT.split(ln.text.replace("\u00a0", " "))
+        if len(parts) < 2:
+            continue
+        first = _norm(parts[0])
+        if sentences.get(first, i) != i:
+            ln.role = "caption"
+            art.captions.append(Caption(text=ln.text.strip()))
+
+
+def _subtitle(lines: list[_Line], art: Article) -> None:
+    """The standfirst: the first paragraph after the headline when a picture follows it."""
+    order = [ln for ln in lines if ln.role in ("body", "caption", "removed", "title", "byline", "header")]
+    try:
+        t = next(i for i, ln in enumerate(order) if ln.role == "title")
+    except StopIteration:
+        return
+    nxt = next((i for i in range(t + 1, len(order)) if order[i].role == "body"), None)
+    if nxt is None or _word_count(order[nxt].text) > 60:
+        return
+    if any(order[i].role == "caption" for i in range(t + 1, nxt)):
+        return
+    after = next((order[i] for i in range(nxt + 1, len(order)) if order[i].role != "removed"), None)
+    following = order[nxt + 1] if nxt + 1 < len(order) else None
+    if (after is not None and after.role == "caption") or (
+        following is not None and following.role == "removed" and after is not None and after.role == "caption"
+    ):
+        order[nxt].role = "subtitle"
+        art.subtitle = order[nxt].text.strip()
+
+
+def _dedupe_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        n = n.strip()
+        if n and _norm(n) not in {_norm(o) for o in out}:
+            out.append(n)
+    return out
