@@ -152,7 +152,20 @@ class ActorIndex:
             if end <= start:
                 continue
             out.append(Span(self.doc, start, end, label=label))
-        return out
+        return out + self._titled_names({t.i for e in out for t in e})
+
+    def _titled_names(self, taken: set[int]) -> list[Span]:
+        """"Ms Tikhanovskaya": a capitalised name after Mr/Ms/Dr is a person the tagger missed."""
+        found: list[Span] = []
+        for tok in self.doc[:-1]:
+            if tok.lower_.rstrip(".") not in ("mr", "ms", "mrs", "dr", "miss") or tok.i + 1 in taken:
+                continue
+            end = tok.i + 1
+            while end < len(self.doc) and self.doc[end].pos_ == "PROPN" and self.doc[end].is_title:
+                end += 1
+            if end > tok.i + 1:
+                found.append(Span(self.doc, tok.i + 1, end, label="PERSON"))
+        return found
 
     def _collect_people(self) -> None:
         """Full personal names first, so that a bare surname can refer back to them."""
@@ -280,19 +293,23 @@ class ActorIndex:
         return None
 
     def _org(self, e: Span) -> Cluster:
-        key = fold(e.text)
+        return self._org_text(e.text) or self._new(fold(e.text), e.text, "organization")
+
+    def _org_text(self, text: str) -> Cluster | None:
+        """The organisation a name folds into: same words, its acronym, or a shorter form of it."""
+        key = fold(text)
         for c in self.clusters:
             if c.kind != "organization":
                 continue
-            if c.key == key or initials(c.name) == key.replace(" ", "") or initials(e.text) == c.key.replace(" ", ""):
-                if len(e.text) > len(c.name) and not e.text.isupper():
-                    c.name = e.text
+            if c.key == key or initials(c.name) == key.replace(" ", "") or initials(text) == c.key.replace(" ", ""):
+                if len(text) > len(c.name) and not text.isupper():
+                    c.name = text
                 return c
             if _subsequence(key, c.key) or _subsequence(c.key, key):
                 if len(key) > len(c.key):
-                    c.name = e.text
+                    c.name = text
                 return c
-        return self._new(key, e.text, "organization")
+        return None
 
     def _titles(self, e: Span, c: Cluster) -> None:
         """Titles from the words before a name and from apposition."""
@@ -411,6 +428,21 @@ class ActorIndex:
             c.add(f"{owner.name} {phrase}", self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
             for t in range(start, end):
                 self.token_actor.setdefault(t, c)
+            return c
+        if owner is not None and owner.kind == "organization" and head not in self.lex.state_heads:
+            # "the U.N. office" is a body of the U.N.: fold it with the office the story names in full
+            left = min([tok.i] + [t.i for m in mods for t in m.subtree if t.i < tok.i])
+            if self.doc[left].lower_ in ("the", "a", "an"):
+                left += 1
+            span = self.doc[left : tok.i + 1]
+            c = self._org_text(span.text)
+            if c is None and not create:
+                return None
+            c = c or self._new(fold(span.text), span.text, "organization")
+            c.add(span.text, span.start_char, span.end_char)
+            c.head = c.head or head
+            for t in range(left, tok.i + 1):
+                self.token_actor[t] = c
             return c
         # no owner: the one institution of that kind the story already has
         same = [c for c in self.clusters if c.head == head]

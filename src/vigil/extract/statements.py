@@ -28,6 +28,8 @@ SPECIFIC: tuple[StatementKind, ...] = ("accuse", "deny", "demand", "commit")
 CLIMB_DEPS = {"xcomp", "advcl", "conj", "acl", "pcomp", "relcl", "attr", "dobj", "pobj", "prep", "ccomp", "oprd"}
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "attr", "oprd"}
 OPEN_Q, CLOSE_Q = "“", "”"
+COMMIT_WORD = re.compile(r"^(?:agreement|agreed|accept|accepted|invit\w*|welcome\w*|willing|promis\w*|pledg\w*)$",
+                         re.I)
 SINGLE_Q = re.compile(r"(?<![\w])[‘'](?=\w)(.{2,}?)(?<=[\w.,!?])[’'](?![\w])")
 
 
@@ -127,9 +129,11 @@ class StatementReader:
 
     # ---- cue detection ------------------------------------------------------
     def _is_cue(self, tok: Token, sent: Span) -> StatementKind | None:
-        if tok.pos_ != "VERB" or _inside(tok.idx, self.quotes):
+        if _inside(tok.idx, self.quotes):
             return None
         lemma = tok.lemma_.lower()
+        if tok.pos_ != "VERB":
+            lemma = self._misread_verb(tok) or ""
         kind = self.lex.verbs.get(lemma)
         if kind is None:
             return None
@@ -146,7 +150,22 @@ class StatementReader:
             return None
         return kind
 
+    def _misread_verb(self, tok: Token) -> str | None:
+        """"The HRW denounces “…”": a present-tense cue the tagger read as a plural noun."""
+        if tok.tag_ != "NNS" or tok.dep_ != "ROOT" or not tok.lower_.endswith("s"):
+            return None
+        if not any(c.dep_ in ("compound", "nsubj") and (c.pos_ == "PROPN" or c.ent_type_) for c in tok.children):
+            return None
+        for stem in (tok.lower_[:-1], tok.lower_[:-2]):
+            if stem in self.lex.verbs:
+                return stem
+        return None
+
     def _subject(self, cue: Cue) -> None:
+        if cue.tok.pos_ == "NOUN":
+            names = [c for c in cue.tok.children if c.dep_ in ("compound", "nsubj")]
+            cue.subject, cue.chain = (names[-1] if names else None), [cue.tok]
+            return
         tok: Token | None = cue.tok
         chain: list[Token] = []
         for _ in range(5):
@@ -267,7 +286,8 @@ class StatementReader:
             if t.i == tok.i or t.dep_ in ("relcl", "acl"):
                 continue
             b = idx.actor_of_token(t)
-            if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in ("compound", "poss"):
+            if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in (
+                    "compound", "poss", "nmod"):
                 return b
         return None
 
@@ -455,14 +475,17 @@ class StatementReader:
 
     def _own_future(self, cue: Cue, speaker: Cluster, content: list[Token], text: str) -> bool:
         """A promise is about the speaker's own action: "said it would bar…", "reached an agreement"."""
-        if re.search(r"\b(?:agreement|agreed|accept|accepted|invit\w*|welcome\w*|willing|promis\w*|pledg\w*)\b",
-                     text, re.I):
-            return True
         for t in content:
+            if _negated(t):
+                continue
+            if COMMIT_WORD.match(t.text):
+                return True
             if t.lower_ in ("will", "would", "'ll", "plans", "plan", "intends", "ready", "open", "prepared"):
-                if t.lower_ == "would" and t.nbor(1).lower_ == "have":
+                if t.lower_ == "would" and t.i + 1 < len(self.doc) and t.nbor(1).lower_ == "have":
                     continue
                 head = t.head if t.dep_ in ("aux", "acomp") else t
+                if _negated(head):
+                    continue
                 subj = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
                 if subj is None:
                     continue
@@ -541,6 +564,10 @@ class StatementReader:
                 if st.span[0] == sent.start_char:
                     return st.date
         return None
+
+
+def _negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children)
 
 
 def _np(tok: Token) -> str:
