@@ -15,7 +15,8 @@ from vigil import __version__
 from vigil.errors import VigilError
 from vigil.model import Extraction
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Vigil: a sourced record of who said what.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Vigil: a sourced record of who said what.")
 out = Console()
 err = Console(stderr=True)
 KIND_STYLE = {"accuse": "red", "deny": "yellow", "demand": "magenta", "commit": "green", "assert": "cyan"}
@@ -69,6 +70,10 @@ def extract(
         fail(str(exc))
     except RecursionError:
         fail("input is nested too deeply to parse")
+    except MemoryError:
+        fail("input is too large to process in memory")
+    except Exception as exc:  # one line, never a traceback; the type names the bug to report
+        fail(f"extraction failed unexpectedly ({exc.__class__.__name__}: {exc}); please report it", code=3)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return

@@ -224,7 +224,11 @@ class StatementReader:
     def resolve(self, tok: Token) -> Cluster | None:
         """The actor a subject or object token names."""
         idx = self.index
+        if tok.lower_ in idx.lex.anonymous or tok.lemma_.lower() in idx.lex.anonymous:
+            return None
         a = idx.actor_of_token(tok)
+        if a is not None and a.kind == "place" and tok.dep_ in SUBJECT_DEPS and tok.head.pos_ == "VERB":
+            a.kind = "state"  # a place that speaks or acts is its government ("Kordovia says…")
         if a is not None and a.kind != "place":
             return a
         for ch in tok.children:
@@ -236,7 +240,7 @@ class StatementReader:
         low = tok.lower_
         if low in PRONOUNS and tok.pos_ == "PRON":
             return self._pronoun(tok)
-        if AGE_NOUN.match(tok.text):
+        if AGE_NOUN.match("".join(t.text for t in tok.subtree if t.dep_ != "det")):
             return self._last_person(tok.i, None)
         lemma = tok.lemma_.lower()
         if lemma in idx.lex.proxies or low in idx.lex.proxies:
@@ -289,7 +293,7 @@ class StatementReader:
             if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in (
                     "compound", "poss", "nmod"):
                 return b
-        return None
+        return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
 
     def _state_in(self, sent: Span, exclude: Token) -> Cluster | None:
         for t in sent:
@@ -550,7 +554,7 @@ class StatementReader:
                 if node.i in chain_ids:
                     ok = True
                     break
-                if node.dep_ in ("ccomp", "relcl") or node.head is node:
+                if node.dep_ in ("ccomp", "relcl", "xcomp") or node.head is node:
                     break
                 node = node.head
             if not ok and not (0 < ent.start - cue.tok.i <= 3):

@@ -29,7 +29,8 @@ META_BULLET = re.compile(r"^\s*[-*]\s+\*\*(?P<key>[^*]+)\*\*\s*:\s*(?P<value>.*)
 PIPE_CAPTION = re.compile(r"^(?P<text>[^|]{1,200}?)\s+\|\s+(?P<credit>[^|]{2,120})$")
 CREDIT_LINE = re.compile(r"^(?:credit|photo|photograph|image|picture)\s*[:|]?\s+(?P<credit>.{2,120})$", re.I)
 URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$")
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?'’”])[\s\u00a0]+(?=[A-Z“\"‘'])")
+SENTENCE_SPLIT = re.compile(r"(?:(?<=[a-z0-9%)][.!?])|(?<=[.!?][\"'’”]))[\s\u00a0]+(?=[A-Z“\"‘'])")
+ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Prof|Rev|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$")
 DUMP_SECTIONS = {"metadata", "page structure", "links", "images", "navigation", "footer", "related"}
 CONTENT_SECTIONS = {"content", "article", "text", "body", "main content"}
 
@@ -82,6 +83,17 @@ def is_boilerplate(line: str) -> bool:
 def strip_links(line: str) -> str:
     """`[text](url)` becomes `text`; an inline image disappears."""
     return MD_LINK.sub(lambda m: "" if m.group(0).startswith("!") else m.group("text"), line)
+
+
+def sentences(text: str) -> list[str]:
+    """A quick split for line classification (spaCy does the real one later)."""
+    out: list[str] = []
+    for piece in SENTENCE_SPLIT.split(text):
+        if out and ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def _norm(s: str) -> str:
@@ -232,13 +244,13 @@ def structure(raw: str) -> Article:
         if MD_BULLET.match(s) and MD_LINK.search(s) and _word_count(strip_links(s)) <= 12:
             ln.role = "removed"
             continue
-        if is_boilerplate(strip_links(s)):
-            ln.role = "removed"
-            continue
         cap = _caption_from_prefix(s)
         if cap is not None:
             ln.role = "caption"
             art.captions.append(cap)
+            continue
+        if is_boilerplate(strip_links(s)):
+            ln.role = "removed"
             continue
         pm = PIPE_CAPTION.match(s)
         if pm and not _ends_sentence(s):
@@ -305,19 +317,19 @@ def _alt_duplicate(prev: str, caption: str) -> bool:
 
 def _duplicate_captions(lines: list[_Line], art: Article) -> None:
     """A caption that repeats a body sentence and then describes the picture."""
-    sentences: dict[str, int] = {}
+    seen: dict[str, int] = {}
     for i, ln in enumerate(lines):
         if ln.role == "body":
-            for sent in SENTENCE_SPLIT.split(ln.text):
-                sentences.setdefault(_norm(sent), i)
+            for sent in sentences(ln.text):
+                seen.setdefault(_norm(sent), i)
     for i, ln in enumerate(lines):
         if ln.role != "body" or _ends_sentence(ln.text):
             continue
-        parts = SENTENCE_SPLIT.split(ln.text.replace("\u00a0", " "))
+        parts = sentences(ln.text.replace("\u00a0", " "))
         if len(parts) < 2:
             continue
         first = _norm(parts[0])
-        if sentences.get(first, i) != i:
+        if seen.get(first, i) != i:
             ln.role = "caption"
             art.captions.append(Caption(text=ln.text.strip()))
 
@@ -330,7 +342,7 @@ def _subtitle(lines: list[_Line], art: Article) -> None:
     except StopIteration:
         return
     nxt = next((i for i in range(t + 1, len(order)) if order[i].role == "body"), None)
-    if nxt is None or _word_count(order[nxt].text) > 60:
+    if nxt is None or _word_count(order[nxt].text) > 60 or len(sentences(order[nxt].text)) > 1:
         return
     if any(order[i].role == "caption" for i in range(t + 1, nxt)):
         return

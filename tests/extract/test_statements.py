@@ -1,0 +1,123 @@
+"""Statements read from short articles written for these tests."""
+
+from tests.conftest import by_sentence, extract_text
+
+ARTICLE = """Rights group urges inquiry into river killings
+
+Amnesty International on Monday urged the government of Freedonia to open an independent inquiry into the killings of fishermen on the Orun river.
+
+“The authorities must let investigators reach the villages now,” said Maria Okafor, the group’s regional director.
+
+She accused the army of burning boats and homes.
+
+Freedonia’s defence minister, Pavel Ortiz, denied that soldiers had fired on civilians.
+
+The 58-year-old promised to publish the army’s own report next month.
+
+Brasilia says the fishermen were smugglers.
+
+The country's interior ministry confirmed that 14 people had died, according to state radio.
+
+“We lost everything. Our nets, our boats, our children’s school.
+
+“Nobody came to help us,” said Tomas Reyes, a fisherman from Orun.
+
+Eyewitnesses said the shooting lasted an hour.
+
+The river has flooded twice this year.
+"""
+
+
+def test_each_kind_with_its_speaker() -> None:
+    r = extract_text(ARTICLE, published="2023-05-10")  # a Wednesday
+    demand = by_sentence(r, "urged the government of Freedonia")
+    assert [(s.kind, s.speaker_name) for s in demand] == [("demand", "Amnesty International")]
+    assert demand[0].date == "2023-05-08"
+    accuse = by_sentence(r, "She accused the army")
+    assert [(s.kind, s.speaker_name) for s in accuse] == [("accuse", "Maria Okafor")]
+    deny = by_sentence(r, "denied that soldiers")
+    assert [(s.kind, s.speaker_name) for s in deny] == [("deny", "Pavel Ortiz")]
+
+
+def test_inverted_speaker_and_quote() -> None:
+    r = extract_text(ARTICLE)
+    st = by_sentence(r, "let investigators reach")
+    assert len(st) == 1
+    assert st[0].speaker_name == "Maria Okafor"
+    assert st[0].kind == "demand"  # "must" in the quotation
+    assert st[0].quote == "The authorities must let investigators reach the villages now,"
+
+
+def test_pronoun_and_age_noun_resolve_to_the_last_fitting_person() -> None:
+    r = extract_text(ARTICLE)
+    assert by_sentence(r, "She accused")[0].speaker_name == "Maria Okafor"
+    promise = by_sentence(r, "58-year-old promised")
+    assert [(s.kind, s.speaker_name) for s in promise] == [("commit", "Pavel Ortiz")]
+
+
+def test_capital_stands_for_its_state() -> None:
+    r = extract_text(ARTICLE)
+    st = by_sentence(r, "Brasilia says")
+    assert len(st) == 1
+    speaker = next(a for a in r.actors if a.id == st[0].speaker)
+    assert speaker.kind == "state"
+    assert "Brasilia" in speaker.aliases
+
+
+def test_multi_paragraph_quote_is_one_statement() -> None:
+    r = extract_text(ARTICLE)
+    assert by_sentence(r, "We lost everything") == []
+    st = by_sentence(r, "Nobody came to help us")
+    assert [s.speaker_name for s in st] == ["Tomas Reyes"]
+
+
+def test_unidentified_speakers_and_narration_are_not_statements() -> None:
+    r = extract_text(ARTICLE)
+    assert by_sentence(r, "Eyewitnesses said") == []
+    assert by_sentence(r, "The river has flooded") == []
+
+
+def test_unbalanced_closing_quote_never_raises() -> None:
+    text = ("Observers were alarmed.\n\nThe vote was rigged from the start and everyone knew it,” "
+            "said Lena Park, a researcher at Example Watch.")
+    r = extract_text(text)
+    st = by_sentence(r, "said Lena Park")
+    assert [s.speaker_name for s in st] == ["Lena Park"]
+    assert st[0].quote is not None and st[0].quote.startswith("The vote was rigged")
+    assert st[0].kind == "accuse"  # "rigged"
+
+
+def test_two_speech_acts_in_one_sentence() -> None:
+    r = extract_text("Officials in Kordovia slammed the report as biased and dismissed its findings as lies.\n")
+    kinds = sorted(s.kind for s in by_sentence(r, "slammed the report"))
+    assert kinds == ["accuse", "deny"]
+
+
+def test_participial_speaker_and_target() -> None:
+    text = ("The panel's findings were leaked in May.\n\n"
+            "Speaking to parliament on Thursday, Foreign Minister Ana Silva called on the Halvorsen Commission "
+            "to publish the findings.\n")
+    r = extract_text(text, published="2024-06-14")  # a Friday
+    st = by_sentence(r, "called on")
+    assert [(s.kind, s.speaker_name, s.target_name) for s in st] == [
+        ("demand", "Ana Silva", "Halvorsen Commission")]
+    assert st[0].date == "2024-06-13"
+
+
+def test_partial_date_without_publication() -> None:
+    r = extract_text("Ana Silva said on March 8 that the talks would resume.\n")
+    assert by_sentence(r, "talks would resume")[0].date == "--03-08"
+
+
+def test_counter_account_by_the_accused_is_a_denial() -> None:
+    text = ("Human Rights Watch accused Kordovia of detaining thousands of people without trial.\n\n"
+            "Kordovia says the centres are schools that teach trades.\n")
+    r = extract_text(text)
+    st = by_sentence(r, "centres are schools")
+    assert [s.kind for s in st] == ["deny"]
+
+
+def test_spokesman_for_a_named_person_speaks_for_them() -> None:
+    r = extract_text("A spokesman for Prime Minister Jan Kowal said his government would send aid.\n")
+    st = by_sentence(r, "would send aid")
+    assert [(s.kind, s.speaker_name) for s in st] == [("commit", "Jan Kowal")]
