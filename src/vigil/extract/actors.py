@@ -193,8 +193,9 @@ class ActorIndex:
         if any(t.lower_ in self.lex.org_words or not t.is_title for t in e):
             return False
         root = e.root
-        return root.dep_ == "appos" and root.head.lower_ in self.lex.roles or any(
-            c.dep_ == "appos" and c.lower_ in self.lex.roles for c in root.children
+        near = [a for _, a in zip(range(3), root.ancestors, strict=False)]
+        return root.dep_ == "appos" and any(a.lemma_.lower() in self.lex.roles for a in near) or any(
+            c.dep_ == "appos" and c.lemma_.lower() in self.lex.roles for c in root.children
         )
 
     def _person_for(self, name: str) -> Cluster | None:
@@ -254,6 +255,9 @@ class ActorIndex:
     def _classify(self, e: Span) -> Cluster | None:
         text = e.text
         label = e.label_
+        if label == "PERSON" and len(e) == 1 and e.root.dep_ == "appos" and (
+                e.root.head.lower_ in self.lex.institutions):
+            return None  # a name for the institution beside it, taken up with the institution
         if label == "PERSON" or self._org_is_person(e):
             p = self._person_for(text)
             if p is not None:
@@ -383,7 +387,13 @@ class ActorIndex:
                 continue
             if tok.dep_ == "compound" and tok.head.lower_ in self.lex.institutions:
                 continue  # the head noun will carry it ("interior ministry spokesman")
-            self.institution(tok, create=True)
+            c = self.institution(tok, create=True)
+            if c is None:
+                continue
+            for ch in tok.children:  # "the riot police, the Omon"
+                if ch.dep_ == "appos" and ch.pos_ == "PROPN" and ch.i not in self.token_actor:
+                    c.add(ch.text, ch.idx, ch.idx + len(ch))
+                    self.token_actor[ch.i] = c
 
     def institution(self, tok: Token, create: bool = False) -> Cluster | None:
         """The actor an institutional noun phrase names, if the text ties it to one."""
@@ -395,7 +405,7 @@ class ActorIndex:
         owner: Cluster | None = None
         mods: list[Token] = []
         for ch in tok.children:
-            if ch.dep_ in ("amod", "compound", "poss", "nmod") and ch.i < tok.i:
+            if ch.dep_ in ("amod", "compound", "poss", "nmod") and ch.i < tok.i and ch.ent_type_ not in ("DATE", "TIME"):
                 mods.append(ch)
             if ch.dep_ == "prep" and ch.lower_ in ("in", "of", "for", "from"):
                 mods.extend(g for g in ch.children if g.dep_ == "pobj")
@@ -521,7 +531,8 @@ class ActorIndex:
         """The actor list of the contract: people, organisations, states; groups only when they take part."""
         out: list[Actor] = []
         keep = [c for c in self.clusters if c.mentions and (
-            c.kind in ("person", "organization", "state") or (c.kind == "group" and c.key in taking_part))]
+            c.kind in ("person", "organization", "state") or (c.kind == "group" and c.key in taking_part))
+            and not (c.key.startswith("inst:") and c.key not in taking_part and len(c.mentions) < 2)]
         keep.sort(key=lambda c: c.first)
         for n, c in enumerate(keep, 1):
             name = c.name

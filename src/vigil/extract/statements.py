@@ -186,12 +186,30 @@ class StatementReader:
                     if accused is not None:
                         self.accused.add(accused.key)
                 return
+            swallowed = self._date_swallowed_subject(tok)
+            if swallowed is not None:
+                cue.subject, cue.chain = swallowed, chain
+                return
             if tok.dep_ not in CLIMB_DEPS or tok.head is tok:
                 break
             if tok.dep_ == "ccomp" and tok is not cue.tok:
                 break
             tok = tok.head
         cue.chain = chain
+
+    @staticmethod
+    def _date_swallowed_subject(verb: Token) -> Token | None:
+        """"In December China invited…": the parser hangs the subject under the date's preposition."""
+        for ch in verb.children:
+            if ch.dep_ != "prep" or ch.i > verb.i:
+                continue
+            for pobj in ch.children:
+                if pobj.dep_ != "pobj" or pobj.ent_type_ in ("DATE", "TIME"):
+                    continue
+                if any(t.ent_type_ in ("DATE", "TIME") for t in pobj.lefts) and pobj.i == verb.i - 1 - sum(
+                        1 for t in verb.lefts if t.i > pobj.i):
+                    return pobj
+        return None
 
     def _find_cues(self, sent: Span) -> list[Cue]:
         found: list[Cue] = []
@@ -215,7 +233,7 @@ class StatementReader:
             own_subject = any(ch.dep_ in SUBJECT_DEPS for ch in c.tok.children)
             if path[0] == "conj" and len(path) == 1:
                 continue
-            if "ccomp" in path or "xcomp" in path or not own_subject:
+            if path[0] in ("ccomp", "xcomp") or not own_subject:
                 c.outer = outer
                 outer.inner.append(c)
         return found
@@ -237,6 +255,11 @@ class StatementReader:
                     b = idx.actor_of_token(t)
                     if b is not None and b.kind in ("person", "organization", "state"):
                         return b
+        if tok.lemma_.lower() in idx.lex.roles:  # "the rapporteur on Belarus, Anais Marin": appos misattached
+            for t in tok.subtree:
+                b = idx.actor_of_token(t) if t.dep_ == "appos" or t.head.dep_ == "appos" else None
+                if b is not None and b.kind == "person":
+                    return b
         low = tok.lower_
         if low in PRONOUNS and tok.pos_ == "PRON":
             return self._pronoun(tok)
