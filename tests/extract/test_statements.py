@@ -78,8 +78,10 @@ def test_unidentified_speakers_and_narration_are_not_statements() -> None:
 
 
 def test_unbalanced_closing_quote_never_raises() -> None:
-    text = ("Observers were alarmed.\n\nThe vote was rigged from the start and everyone knew it,” "
-            "said Lena Park, a researcher at Example Watch.")
+    text = (
+        "Observers were alarmed.\n\nThe vote was rigged from the start and everyone knew it,” "
+        "said Lena Park, a researcher at Example Watch."
+    )
     r = extract_text(text)
     st = by_sentence(r, "said Lena Park")
     assert [s.speaker_name for s in st] == ["Lena Park"]
@@ -88,19 +90,24 @@ def test_unbalanced_closing_quote_never_raises() -> None:
 
 
 def test_two_speech_acts_in_one_sentence() -> None:
-    r = extract_text("Officials in Kordovia slammed the report as biased and dismissed its findings as lies.\n")
+    r = extract_text(
+        "Officials in Kordovia slammed the report as biased and dismissed its findings as lies.\n"
+    )
     kinds = sorted(s.kind for s in by_sentence(r, "slammed the report"))
     assert kinds == ["accuse", "deny"]
 
 
 def test_participial_speaker_and_target() -> None:
-    text = ("The panel's findings were leaked in May.\n\n"
-            "Speaking to parliament on Thursday, Foreign Minister Ana Silva called on the Halvorsen Commission "
-            "to publish the findings.\n")
+    text = (
+        "The panel's findings were leaked in May.\n\n"
+        "Speaking to parliament on Thursday, Foreign Minister Ana Silva called on the Halvorsen Commission "
+        "to publish the findings.\n"
+    )
     r = extract_text(text, published="2024-06-14")  # a Friday
     st = by_sentence(r, "called on")
     assert [(s.kind, s.speaker_name, s.target_name) for s in st] == [
-        ("demand", "Ana Silva", "Halvorsen Commission")]
+        ("demand", "Ana Silva", "Halvorsen Commission")
+    ]
     assert st[0].date == "2024-06-13"
 
 
@@ -110,8 +117,10 @@ def test_partial_date_without_publication() -> None:
 
 
 def test_counter_account_by_the_accused_is_a_denial() -> None:
-    text = ("Human Rights Watch accused Kordovia of detaining thousands of people without trial.\n\n"
-            "Kordovia says the centres are schools that teach trades.\n")
+    text = (
+        "Human Rights Watch accused Kordovia of detaining thousands of people without trial.\n\n"
+        "Kordovia says the centres are schools that teach trades.\n"
+    )
     r = extract_text(text)
     st = by_sentence(r, "centres are schools")
     assert [s.kind for s in st] == ["deny"]

@@ -88,7 +88,10 @@ def test_standfirst_pipe_caption_and_alt_duplicate() -> None:
     art = structure(PIPE)
     assert art.title == "Court jails two reporters"
     assert art.subtitle == "The court jailed two reporters for seven years on Monday, their lawyers said."
-    assert art.captions[0].text == "John Doe" and art.captions[0].credit == "Example Agency/Photographer Name, 2019"
+    assert (
+        art.captions[0].text == "John Doe"
+        and art.captions[0].credit == "Example Agency/Photographer Name, 2019"
+    )
     assert "JOHN DOE" in art.removed
     assert art.text == "The lawyers said they would appeal."
     assert "Discover news about Myanmar" in art.removed
@@ -104,9 +107,10 @@ def test_caption_repeating_a_body_sentence_is_removed() -> None:
 
 
 def test_scraper_dump_sections() -> None:
-    lines = ["# example.org", "", "## Metadata", "", "- **URL**: https://example.org/a", "",
-             "## Content", ""]
-    prose = [f"Sentence number {i} is a long enough line of article prose to count as text." for i in range(40)]
+    lines = ["# example.org", "", "## Metadata", "", "- **URL**: https://example.org/a", "", "## Content", ""]
+    prose = [
+        f"Sentence number {i} is a long enough line of article prose to count as text." for i in range(40)
+    ]
     menu = ["Home", "News", "Sport", "Weather", "Log In"] * 8
     art = structure("\n".join(lines + menu + prose + menu))
     assert art.url == "https://example.org/a"

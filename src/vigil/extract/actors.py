@@ -25,11 +25,23 @@ from vigil.model import Actor, ActorKind
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 PRONOUNS = {
-    "he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
-    "they": "p", "them": "p", "their": "p", "it": "n", "its": "n", "we": "p", "i": "s",
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "they": "p",
+    "them": "p",
+    "their": "p",
+    "it": "n",
+    "its": "n",
+    "we": "p",
+    "i": "s",
 }
 NOT_NAMES = frozenset(
-    [m.lower() for m in calendar.month_name if m] + [d.lower() for d in calendar.day_name]
+    [m.lower() for m in calendar.month_name if m]
+    + [d.lower() for d in calendar.day_name]
     + ["today", "yesterday", "tomorrow", "god"]
 )
 AGE_NOUN = re.compile(r"^\d+-year-old$|^(?:the )?\d+-year-old$", re.I)
@@ -62,11 +74,21 @@ def lexicon() -> Lexicon:
         return frozenset(str(x).lower() for x in d[key])
 
     return Lexicon(
-        capitals=dict(d["capitals"]), demonyms=dict(d["demonyms"]),
-        countries=frozenset(d["countries"]), country_aliases=dict(d["country_aliases"]),
-        state_names=dict(d["state_names"]), institutions=fs("institutions"), state_heads=fs("state_heads"),
-        roles=fs("roles"), proxies=fs("proxies"), anonymous=fs("anonymous"), honorifics=fs("honorifics"),
-        female=fs("female"), male=fs("male"), org_words=fs("org_words"), particles=fs("particles"),
+        capitals=dict(d["capitals"]),
+        demonyms=dict(d["demonyms"]),
+        countries=frozenset(d["countries"]),
+        country_aliases=dict(d["country_aliases"]),
+        state_names=dict(d["state_names"]),
+        institutions=fs("institutions"),
+        state_heads=fs("state_heads"),
+        roles=fs("roles"),
+        proxies=fs("proxies"),
+        anonymous=fs("anonymous"),
+        honorifics=fs("honorifics"),
+        female=fs("female"),
+        male=fs("male"),
+        org_words=fs("org_words"),
+        particles=fs("particles"),
     )
 
 
@@ -81,7 +103,9 @@ def fold(name: str) -> str:
 
 
 def initials(name: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    words = [
+        w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"of", "the", "for", "and", "on", "in"}
+    ]
     return "".join(w[0] for w in words).lower()
 
 
@@ -160,7 +184,7 @@ class ActorIndex:
         return out + self._titled_names({t.i for e in out for t in e})
 
     def _titled_names(self, taken: set[int]) -> list[Span]:
-        """"Ms Tikhanovskaya": a capitalised name after Mr/Ms/Dr is a person the tagger missed."""
+        """ "Ms Tikhanovskaya": a capitalised name after Mr/Ms/Dr is a person the tagger missed."""
         found: list[Span] = []
         for tok in self.doc[:-1]:
             if tok.lower_.rstrip(".") not in ("mr", "ms", "mrs", "dr", "miss") or tok.i + 1 in taken:
@@ -187,14 +211,14 @@ class ActorIndex:
                 self.people.append(c)
 
     def _org_is_person(self, e: Span) -> bool:
-        """"Anais Marin" tagged ORG beside "special rapporteur" is a person."""
+        """ "Anais Marin" tagged ORG beside "special rapporteur" is a person."""
         if e.label_ not in ("ORG", "GPE") or len(e) < 2 or len(e) > 3:
             return False
         if any(t.lower_ in self.lex.org_words or not t.is_title for t in e):
             return False
         root = e.root
         near = [a for _, a in zip(range(3), root.ancestors, strict=False)]
-        return root.dep_ == "appos" and any(a.lemma_.lower() in self.lex.roles for a in near) or any(
+        return (root.dep_ == "appos" and any(a.lemma_.lower() in self.lex.roles for a in near)) or any(
             c.dep_ == "appos" and c.lemma_.lower() in self.lex.roles for c in root.children
         )
 
@@ -255,8 +279,12 @@ class ActorIndex:
     def _classify(self, e: Span) -> Cluster | None:
         text = e.text
         label = e.label_
-        if label == "PERSON" and len(e) == 1 and e.root.dep_ == "appos" and (
-                e.root.head.lower_ in self.lex.institutions):
+        if (
+            label == "PERSON"
+            and len(e) == 1
+            and e.root.dep_ == "appos"
+            and (e.root.head.lower_ in self.lex.institutions)
+        ):
             return None  # a name for the institution beside it, taken up with the institution
         if label == "PERSON" or self._org_is_person(e):
             p = self._person_for(text)
@@ -299,7 +327,11 @@ class ActorIndex:
             if text in self.lex.capitals and e.root.dep_ in SUBJECT_DEPS:
                 return self._state(self.lex.capitals[text])
             # a title's modifier ("U.N. High Commissioner", "EU Council President") is no mention
-            if e.root.dep_ == "compound" and e.root.head.lower_ in self.lex.roles and e.root.head.ent_type_ != "ORG":
+            if (
+                e.root.dep_ == "compound"
+                and e.root.head.lower_ in self.lex.roles
+                and e.root.head.ent_type_ != "ORG"
+            ):
                 return None
             return self._org(e)
         return None
@@ -313,7 +345,11 @@ class ActorIndex:
         for c in self.clusters:
             if c.kind != "organization":
                 continue
-            if c.key == key or initials(c.name) == key.replace(" ", "") or initials(text) == c.key.replace(" ", ""):
+            if (
+                c.key == key
+                or initials(c.name) == key.replace(" ", "")
+                or initials(text) == c.key.replace(" ", "")
+            ):
                 if len(text) > len(c.name) and not text.isupper():
                     c.name = text
                 return c
@@ -330,15 +366,21 @@ class ActorIndex:
         # "German Foreign Minister Annalena Baerbock", "activist Olga Kovalkova"
         i = e.start - 1
         pre: list[Token] = []
-        while i >= 0 and (self.doc[i].is_title or self.doc[i].lower_ in self.lex.roles) and not self.doc[i].is_space:
+        while (
+            i >= 0
+            and (self.doc[i].is_title or self.doc[i].lower_ in self.lex.roles)
+            and not self.doc[i].is_space
+        ):
             pre.insert(0, self.doc[i])
             if self.doc[i].is_sent_start:
                 break
             i -= 1
         while pre and pre[0].lower_ in ("the", "a", "an", "on", "in", "at", "by"):
             pre.pop(0)
-        if pre and any(t.lower_ in self.lex.roles or t.lower_ in ("minister", "president", "chancellor", "secretary")
-                       for t in pre):
+        if pre and any(
+            t.lower_ in self.lex.roles or t.lower_ in ("minister", "president", "chancellor", "secretary")
+            for t in pre
+        ):
             self._add_title(c, " ".join(t.text for t in pre))
         root = e.root
         for ch in root.children:
@@ -379,7 +421,7 @@ class ActorIndex:
 
     # ---- noun phrases ----------------------------------------------------
     def _collect_institutions(self) -> None:
-        """"the Belarusian interior ministry", "US customs", "Police in Belarus"."""
+        """ "the Belarusian interior ministry", "US customs", "Police in Belarus"."""
         for tok in self.doc:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.token_actor:
                 continue
@@ -405,7 +447,11 @@ class ActorIndex:
         owner: Cluster | None = None
         mods: list[Token] = []
         for ch in tok.children:
-            if ch.dep_ in ("amod", "compound", "poss", "nmod") and ch.i < tok.i and ch.ent_type_ not in ("DATE", "TIME"):
+            if (
+                ch.dep_ in ("amod", "compound", "poss", "nmod")
+                and ch.i < tok.i
+                and ch.ent_type_ not in ("DATE", "TIME")
+            ):
                 mods.append(ch)
             if ch.dep_ == "prep" and ch.lower_ in ("in", "of", "for", "from"):
                 mods.extend(g for g in ch.children if g.dep_ == "pobj")
@@ -429,8 +475,13 @@ class ActorIndex:
             owner = None  # "her office": the one office the story has, below
         elif owner is not None and owner.kind == "person":
             owner = None  # "Bachelet's office" likewise
-        if owner is not None and (head in self.lex.state_heads or owner.kind == "organization" and head in (
-                "leaders", "leader", "officials", "chiefs", "members")):
+        if owner is not None and (
+            head in self.lex.state_heads
+            or (
+                owner.kind == "organization"
+                and head in ("leaders", "leader", "officials", "chiefs", "members")
+            )
+        ):
             left = min(t.i for m in mods for t in m.subtree)
             if self.doc[left].lower_ in ("the", "a", "an"):
                 left += 1
@@ -446,12 +497,20 @@ class ActorIndex:
             if self.doc[start].lower_ in ("the", "a", "an"):
                 start += 1
             text = self.doc[start:end].text
-            adjective = next((d for d, s in self.lex.demonyms.items() if s == owner.name and d[0].isupper()
-                              and not d.isupper() and d != owner.name), owner.name)
+            adjective = next(
+                (
+                    d
+                    for d, s in self.lex.demonyms.items()
+                    if s == owner.name and d[0].isupper() and not d.isupper() and d != owner.name
+                ),
+                owner.name,
+            )
             c = self._new(key, f"{adjective} {phrase}", "organization")
             c.head, c.state = head, owner.name
             c.add(text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
-            c.add(f"{owner.name} {phrase}", self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
+            c.add(
+                f"{owner.name} {phrase}", self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1])
+            )
             for t in range(start, end):
                 self.token_actor.setdefault(t, c)
             return c
@@ -479,13 +538,17 @@ class ActorIndex:
 
     def proper_name(self, tok: Token) -> Cluster | None:
         """A capitalised name the tagger missed ("Human Rights Watch accused…"), read off the parse."""
-        if tok.ent_type_ and tok.ent_type_ not in ENTITY_LABELS or tok.lower_ in self.lex.roles:
+        if (tok.ent_type_ and tok.ent_type_ not in ENTITY_LABELS) or tok.lower_ in self.lex.roles:
             return None
         if tok.lower_ in NOT_NAMES:
             return None
-        toks = [t for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound", "amod") or t.i == tok.i]
+        toks = [t for t in tok.subtree if (t.i <= tok.i and t.dep_ in ("compound", "amod")) or t.i == tok.i]
         toks = [t for t in toks if t.pos_ == "PROPN" or t.i == tok.i]
-        if not toks or not all(t.is_title or t.is_upper for t in toks) or toks[-1].i - toks[0].i + 1 != len(toks):
+        if (
+            not toks
+            or not all(t.is_title or t.is_upper for t in toks)
+            or toks[-1].i - toks[0].i + 1 != len(toks)
+        ):
             return None
         span = self.doc[toks[0].i : toks[-1].i + 1]
         text = span.text
@@ -517,8 +580,11 @@ class ActorIndex:
     def by_role(self, role_words: list[str], before: int | None = None) -> Cluster | None:
         """The one person whose title holds this role ("the spokesman", "the activist")."""
         words = {w.lower() for w in role_words}
-        hits = [c for c in self.clusters if c.kind == "person"
-                and any(words & set(re.findall(r"[\w-]+", t.lower())) for t in c.titles)]
+        hits = [
+            c
+            for c in self.clusters
+            if c.kind == "person" and any(words & set(re.findall(r"[\w-]+", t.lower())) for t in c.titles)
+        ]
         if len(hits) == 1:
             return hits[0]
         if hits and before is not None:
@@ -530,9 +596,15 @@ class ActorIndex:
     def finish(self, taking_part: set[str]) -> list[Actor]:
         """The actor list of the contract: people, organisations, states; groups only when they take part."""
         out: list[Actor] = []
-        keep = [c for c in self.clusters if c.mentions and (
-            c.kind in ("person", "organization", "state") or (c.kind == "group" and c.key in taking_part))
-            and not (c.key.startswith("inst:") and c.key not in taking_part and len(c.mentions) < 2)]
+        keep = [
+            c
+            for c in self.clusters
+            if c.mentions
+            and (
+                c.kind in ("person", "organization", "state") or (c.kind == "group" and c.key in taking_part)
+            )
+            and not (c.key.startswith("inst:") and c.key not in taking_part and len(c.mentions) < 2)
+        ]
         keep.sort(key=lambda c: c.first)
         for n, c in enumerate(keep, 1):
             name = c.name
@@ -542,8 +614,16 @@ class ActorIndex:
             if c.kind == "state" and c.name != name and c.name not in aliases:
                 aliases.insert(0, c.name)
             c.id = f"a{n}"
-            out.append(Actor(id=f"a{n}", name=name, kind=c.kind, aliases=aliases, titles=list(c.titles),
-                             mentions=sorted(c.mentions)))
+            out.append(
+                Actor(
+                    id=f"a{n}",
+                    name=name,
+                    kind=c.kind,
+                    aliases=aliases,
+                    titles=list(c.titles),
+                    mentions=sorted(c.mentions),
+                )
+            )
         return out
 
 

@@ -26,7 +26,9 @@ MONTH_RX = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")
 WEEKDAY_RX = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 MDY = re.compile(rf"\b{MONTH_RX}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)
-DMY = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RX}\b(?:,?\s+(?P<year>\d{{4}}))?", re.I)
+DMY = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_RX}\b(?:,?\s+(?P<year>\d{{4}}))?", re.I
+)
 MY = re.compile(rf"\b{MONTH_RX}(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b", re.I)
 YEAR = re.compile(r"\b(?P<year>(?:19|20)\d{2})\b")
 WEEKDAY = re.compile(rf"\b{WEEKDAY_RX}\b", re.I)
@@ -93,8 +95,11 @@ def resolve(expr: str, published: dt.date | None, tense: Tense = "past") -> str 
     if m:
         return _weekday(WEEKDAYS[m["weekday"].lower()], published, tense)
     m = MY.search(e)
-    if m and (m["year"] or re.search(rf"\b(?:in|since|by|during|until|of|from|last|next)\s+{MONTH_RX}", e, re.I)
-              or e.lower().strip(". ") == m.group(0).lower().strip(". ")):
+    if m and (
+        m["year"]
+        or re.search(rf"\b(?:in|since|by|during|until|of|from|last|next)\s+{MONTH_RX}", e, re.I)
+        or e.lower().strip(". ") == m.group(0).lower().strip(". ")
+    ):
         return _month(MONTHS[m["month"].lower()], m["year"], published, tense)
     m = YEAR.search(e)
     if m:

@@ -16,8 +16,14 @@ def from_html(html: str, url: str | None = None) -> Article:
     """Read an HTML page's article body, headline, byline and date."""
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            include_images=False, favor_precision=True, deduplicate=False,
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            favor_precision=True,
+            deduplicate=False,
         )
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         raise ExtractionError(f"cannot parse HTML: {exc.__class__.__name__}") from exc

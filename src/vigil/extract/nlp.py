@@ -42,7 +42,9 @@ def pipeline() -> Language:
     try:
         nlp = spacy.load(name)
     except OSError as exc:
-        raise VigilError(f"spaCy model {name!r} is not installed (set VIGIL_SPACY_MODEL or run make demo)") from exc
+        raise VigilError(
+            f"spaCy model {name!r} is not installed (set VIGIL_SPACY_MODEL or run make demo)"
+        ) from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("vigil_paragraphs", before="parser")
     nlp.max_length = max(nlp.max_length, 5_000_000)

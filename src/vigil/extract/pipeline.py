@@ -48,17 +48,18 @@ def extract_article(article: Article, sha256: str, published: str | None = None)
     actors = index.finish(reader.taking_part)
     names = {c.key: (c.id, a.name) for c in index.clusters for a in actors if a.id == c.id and c.id}
     for st in statements:
-        if st.speaker in names:
-            st.speaker, st.speaker_name = names[st.speaker]
-        else:
-            st.speaker, st.speaker_name = None, None
-        if st.target in names:
-            st.target, st.target_name = names[st.target]
-        else:
-            st.target, st.target_name = None, None
+        st.speaker, st.speaker_name = names.get(st.speaker or "", (None, None))
+        st.target, st.target_name = names.get(st.target or "", (None, None))
     source = Source(
-        sha256=sha256, text=article.text, url=article.url, title=article.title, subtitle=article.subtitle,
-        published=pub.isoformat() if pub else None, published_from=pub_from if pub else None,
-        authors=article.authors, captions=article.captions, removed=article.removed,
+        sha256=sha256,
+        text=article.text,
+        url=article.url,
+        title=article.title,
+        subtitle=article.subtitle,
+        published=pub.isoformat() if pub else None,
+        published_from=pub_from if pub else None,
+        authors=article.authors,
+        captions=article.captions,
+        removed=article.removed,
     )
     return Extraction(vigil_version=__version__, source=source, actors=actors, statements=statements)

@@ -16,7 +16,9 @@ from vigil.extract.pdf import from_pdf
 from vigil.extract.text import Article, structure
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-HTML_SNIFF = re.compile(rb"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<article[\s>]|<p[\s>]", re.I)
+HTML_SNIFF = re.compile(
+    rb"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<article[\s>]|<p[\s>]", re.I
+)
 CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
 
 

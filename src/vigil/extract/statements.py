@@ -25,11 +25,25 @@ from vigil.extract.resources import load_yaml
 from vigil.model import Statement, StatementKind
 
 SPECIFIC: tuple[StatementKind, ...] = ("accuse", "deny", "demand", "commit")
-CLIMB_DEPS = {"xcomp", "advcl", "conj", "acl", "pcomp", "relcl", "attr", "dobj", "pobj", "prep", "ccomp", "oprd"}
+CLIMB_DEPS = {
+    "xcomp",
+    "advcl",
+    "conj",
+    "acl",
+    "pcomp",
+    "relcl",
+    "attr",
+    "dobj",
+    "pobj",
+    "prep",
+    "ccomp",
+    "oprd",
+}
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "attr", "oprd"}
 OPEN_Q, CLOSE_Q = "“", "”"
-COMMIT_WORD = re.compile(r"^(?:agreement|agreed|accept|accepted|invit\w*|welcome\w*|willing|promis\w*|pledg\w*)$",
-                         re.I)
+COMMIT_WORD = re.compile(
+    r"^(?:agreement|agreed|accept|accepted|invit\w*|welcome\w*|willing|promis\w*|pledg\w*)$", re.I
+)
 SINGLE_Q = re.compile(r"(?<![\w])[‘'](?=\w)(.{2,}?)(?<=[\w.,!?])[’'](?![\w])")
 
 
@@ -49,7 +63,10 @@ def cues() -> CueLexicon:
     for kind, words in d["verbs"].items():
         for w in words:
             verbs.setdefault(str(w), kind)
-    signals = {k: tuple(re.compile(r"(?<![\w])" + re.escape(str(s)), re.I) for s in v) for k, v in d["signals"].items()}
+    signals = {
+        k: tuple(re.compile(r"(?<![\w])" + re.escape(str(s)), re.I) for s in v)
+        for k, v in d["signals"].items()
+    }
     return CueLexicon(
         verbs=verbs,
         needs_particle={k: frozenset(v) for k, v in d["needs_particle"].items()},
@@ -139,11 +156,11 @@ class StatementReader:
             return None
         need = self.lex.needs_particle.get(lemma)
         if need is not None and not any(c.lower_ in need for c in tok.children if c.dep_ in ("prt", "prep")):
-            if lemma not in ("call", "appeal") or not any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
-                return None
+            return None
         if lemma in self.lex.needs_content:
             has = any(c.dep_ in CONTENT_DEPS for c in tok.children) or any(
-                _inside(t.idx, self.quotes) for t in sent)
+                _inside(t.idx, self.quotes) for t in sent
+            )
             if not has:
                 return None
         if any(c.dep_ == "neg" for c in tok.children) and kind != "deny":
@@ -151,10 +168,12 @@ class StatementReader:
         return kind
 
     def _misread_verb(self, tok: Token) -> str | None:
-        """"The HRW denounces “…”": a present-tense cue the tagger read as a plural noun."""
+        """ "The HRW denounces “…”": a present-tense cue the tagger read as a plural noun."""
         if tok.tag_ != "NNS" or tok.dep_ != "ROOT" or not tok.lower_.endswith("s"):
             return None
-        if not any(c.dep_ in ("compound", "nsubj") and (c.pos_ == "PROPN" or c.ent_type_) for c in tok.children):
+        if not any(
+            c.dep_ in ("compound", "nsubj") and (c.pos_ == "PROPN" or c.ent_type_) for c in tok.children
+        ):
             return None
         for stem in (tok.lower_[:-1], tok.lower_[:-2]):
             if stem in self.lex.verbs:
@@ -179,7 +198,9 @@ class StatementReader:
             passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
             if passive is not None:
                 agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-                pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+                pobj = (
+                    next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+                )
                 cue.subject, cue.chain, cue.agent = pobj, chain, True
                 if pobj is None and cue.kind == "accuse" and tok is cue.tok:
                     accused = self.resolve(passive)
@@ -199,7 +220,7 @@ class StatementReader:
 
     @staticmethod
     def _date_swallowed_subject(verb: Token) -> Token | None:
-        """"In December China invited…": the parser hangs the subject under the date's preposition."""
+        """ "In December China invited…": the parser hangs the subject under the date's preposition."""
         for ch in verb.children:
             if ch.dep_ != "prep" or ch.i > verb.i:
                 continue
@@ -207,7 +228,8 @@ class StatementReader:
                 if pobj.dep_ != "pobj" or pobj.ent_type_ in ("DATE", "TIME"):
                     continue
                 if any(t.ent_type_ in ("DATE", "TIME") for t in pobj.lefts) and pobj.i == verb.i - 1 - sum(
-                        1 for t in verb.lefts if t.i > pobj.i):
+                    1 for t in verb.lefts if t.i > pobj.i
+                ):
                     return pobj
         return None
 
@@ -313,8 +335,11 @@ class StatementReader:
             if t.i == tok.i or t.dep_ in ("relcl", "acl"):
                 continue
             b = idx.actor_of_token(t)
-            if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in (
-                    "compound", "poss", "nmod"):
+            if (
+                b is not None
+                and b.kind in ("person", "organization", "state")
+                and t.dep_ in ("compound", "poss", "nmod")
+            ):
                 return b
         return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
 
@@ -411,7 +436,9 @@ class StatementReader:
             k = low.find(phrase)
             if k < 0 or _inside(sent.start_char + k, self.quotes):
                 continue
-            span = self.doc.char_span(sent.start_char + k, sent.start_char + k + len(phrase), alignment_mode="expand")
+            span = self.doc.char_span(
+                sent.start_char + k, sent.start_char + k + len(phrase), alignment_mode="expand"
+            )
             if span is None:
                 continue
             last = span[-1]
@@ -461,9 +488,18 @@ class StatementReader:
         sid = f"s{len(self.statements) + 1}"
         quote = self._quote_text(sent.start_char, sent.end_char)
         st = Statement(
-            id=sid, kind=kind, speaker=speaker.key, speaker_name=None, target=target.key if target else None,
-            target_name=None, text=sent.text.strip(), span=(sent.start_char, sent.start_char + len(sent.text.strip())),
-            quote=quote, cue=cue_text or cue.tok.text, date=date, confidence=round(confidence, 2),
+            id=sid,
+            kind=kind,
+            speaker=speaker.key,
+            speaker_name=None,
+            target=target.key if target else None,
+            target_name=None,
+            text=sent.text.strip(),
+            span=(sent.start_char, sent.start_char + len(sent.text.strip())),
+            quote=quote,
+            cue=cue_text or cue.tok.text,
+            date=date,
+            confidence=round(confidence, 2),
         )
         self.statements.append(st)
         self.speaker_of[sid] = speaker
@@ -472,14 +508,20 @@ class StatementReader:
             self.taking_part.add(target.key)
 
     def _quote_text(self, start: int, end: int) -> str | None:
-        parts = [self.doc.text[max(a, start) : min(b, end)].strip() for a, b in self.quotes if a < end and b > start]
+        parts = [
+            self.doc.text[max(a, start) : min(b, end)].strip()
+            for a, b in self.quotes
+            if a < end and b > start
+        ]
         parts = [p for p in parts if p]
         return " … ".join(parts) if parts else None
 
     def _has(self, kind: str, text: str) -> bool:
         return any(rx.search(text) for rx in self.lex.signals[kind])
 
-    def _kind(self, cue: Cue, speaker: Cluster, content: list[Token], text: str) -> tuple[StatementKind, float]:
+    def _kind(
+        self, cue: Cue, speaker: Cluster, content: list[Token], text: str
+    ) -> tuple[StatementKind, float]:
         if cue.kind in SPECIFIC:
             return cue.kind, 0.9
         inner = [c.kind for c in cue.inner if c.kind in SPECIFIC]
@@ -531,7 +573,9 @@ class StatementReader:
                 return True
         return False
 
-    def _target(self, cue: Cue, speaker: Cluster, content: list[Token], kind: StatementKind) -> Cluster | None:
+    def _target(
+        self, cue: Cue, speaker: Cluster, content: list[Token], kind: StatementKind
+    ) -> Cluster | None:
         verbs = [cue.tok, *[c.tok for c in cue.inner]]
         for v in verbs:
             for ch in v.children:
@@ -561,8 +605,9 @@ class StatementReader:
     def _tense(self, tok: Token) -> Tense:
         if any(c.lower_ in ("will", "shall", "'ll") for c in tok.children if c.dep_ == "aux"):
             return "future"
-        if tok.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" or c.lower_ in ("has", "have", "had")
-                                              for c in tok.children if c.dep_ == "aux"):
+        if tok.tag_ in ("VBD", "VBN") or any(
+            c.tag_ == "VBD" or c.lower_ in ("has", "have", "had") for c in tok.children if c.dep_ == "aux"
+        ):
             return "past"
         return "present"
 
@@ -598,6 +643,6 @@ def _negated(tok: Token) -> bool:
 
 
 def _np(tok: Token) -> str:
-    toks = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("prep", "pobj") and t.i <= tok.i + 4]
+    toks = [t for t in tok.subtree if t.i <= tok.i or (t.dep_ in ("prep", "pobj") and t.i <= tok.i + 4)]
     text = " ".join(t.text for t in toks if t.i <= tok.i)
     return re.sub(r"^(?:the|a|an)\s+", "", text.replace(" ’s", "’s").replace(" 's", "'s"), flags=re.I)

@@ -30,7 +30,9 @@ PIPE_CAPTION = re.compile(r"^(?P<text>[^|]{1,200}?)\s+\|\s+(?P<credit>[^|]{2,120
 CREDIT_LINE = re.compile(r"^(?:credit|photo|photograph|image|picture)\s*[:|]?\s+(?P<credit>.{2,120})$", re.I)
 URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$")
 SENTENCE_SPLIT = re.compile(r"(?:(?<=[a-z0-9%)][.!?])|(?<=[.!?][\"'’”]))[\s\u00a0]+(?=[A-Z“\"‘'])")
-ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Prof|Rev|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$")
+ABBREVIATION = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Prof|Rev|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$"
+)
 DUMP_SECTIONS = {"metadata", "page structure", "links", "images", "navigation", "footer", "related"}
 CONTENT_SECTIONS = {"content", "article", "text", "body", "main content"}
 
@@ -312,7 +314,9 @@ def structure(raw: str) -> Article:
 def _alt_duplicate(prev: str, caption: str) -> bool:
     """An image's alt text printed just before its caption ("MIchelle Bachelet")."""
     a, b = _norm(prev), _norm(caption)
-    return _word_count(prev) <= 12 and not _ends_sentence(prev) and SequenceMatcher(None, a, b).ratio() >= 0.85
+    return (
+        _word_count(prev) <= 12 and not _ends_sentence(prev) and SequenceMatcher(None, a, b).ratio() >= 0.85
+    )
 
 
 def _duplicate_captions(lines: list[_Line], art: Article) -> None:
@@ -349,7 +353,10 @@ def _subtitle(lines: list[_Line], art: Article) -> None:
     after = next((order[i] for i in range(nxt + 1, len(order)) if order[i].role != "removed"), None)
     following = order[nxt + 1] if nxt + 1 < len(order) else None
     if (after is not None and after.role == "caption") or (
-        following is not None and following.role == "removed" and after is not None and after.role == "caption"
+        following is not None
+        and following.role == "removed"
+        and after is not None
+        and after.role == "caption"
     ):
         order[nxt].role = "subtitle"
         art.subtitle = order[nxt].text.strip()

@@ -1,0 +1,5 @@
+"""`python -m vigil` runs the CLI."""
+
+from vigil.cli import main
+
+main()
