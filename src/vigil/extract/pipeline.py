@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc
 
 from vigil import __version__
 from vigil.extract.actors import ActorIndex
@@ -40,8 +44,20 @@ def extract_bytes(data: bytes, url: str | None = None, published: str | None = N
 
 
 def extract_article(article: Article, sha256: str, published: str | None = None) -> Extraction:
+    """Extract from an article already read."""
+    return _extract(article, sha256, published, pipeline()(article.text))
+
+
+def extract_many(items: Iterable[tuple[Article, str, str | None]], batch_size: int = 16) -> Iterator[Extraction]:
+    """Extract from many (article, sha256, published) at once, letting spaCy batch the parsing."""
+    items_a, items_b = itertools.tee(items)
+    docs = pipeline().pipe((a.text for a, _, _ in items_a), batch_size=batch_size)
+    for (article, sha256, published), doc in zip(items_b, docs, strict=True):
+        yield _extract(article, sha256, published, doc)
+
+
+def _extract(article: Article, sha256: str, published: str | None, doc: Doc) -> Extraction:
     pub, pub_from = publication(article, published)
-    doc = pipeline()(article.text)
     index = ActorIndex(doc)
     reader = StatementReader(doc, index, published=pub)
     statements = reader.read()

@@ -136,7 +136,8 @@ class StatementReader:
         self.index = index
         self.published = published
         self.lex = cues()
-        self.quotes = quote_spans(doc.text)
+        self.text = doc.text  # Doc.text joins every token each time it is read
+        self.quotes = quote_spans(self.text)
         self.subject_history: list[tuple[int, Cluster]] = []
         self.accused: set[str] = set()
         self.statements: list[Statement] = []
@@ -462,7 +463,7 @@ class StatementReader:
         if not words or inside / words < 0.8:
             return
         prev = self.statements[-1]
-        gap = self.doc.text[prev.span[1] : sent.start_char]
+        gap = self.text[prev.span[1] : sent.start_char]
         if gap.count("\n\n") > 1:
             return
         q = self._quote_text(sent.start_char, sent.end_char)
@@ -509,7 +510,7 @@ class StatementReader:
 
     def _quote_text(self, start: int, end: int) -> str | None:
         parts = [
-            self.doc.text[max(a, start) : min(b, end)].strip()
+            self.text[max(a, start) : min(b, end)].strip()
             for a, b in self.quotes
             if a < end and b > start
         ]
