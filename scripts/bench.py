@@ -53,8 +53,10 @@ def main() -> int:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"texts               {len(texts)} ({tokens:,} tokens) x {ROUNDS} rounds, model {nlp.meta['name']}")
     print(f"bare nlp.pipe       {n / bare:8.2f} docs/s  {tokens * ROUNDS / bare:10,.0f} tokens/s")
-    print(f"full extraction     {n / full:8.2f} docs/s  {tokens * ROUNDS / full:10,.0f} tokens/s"
-          f"  ({statements // ROUNDS} statements a round)")
+    print(
+        f"full extraction     {n / full:8.2f} docs/s  {tokens * ROUNDS / full:10,.0f} tokens/s"
+        f"  ({statements // ROUNDS} statements a round)"
+    )
     print(f"ratio full/bare     {bare / full:8.2f}")
     print(f"peak RSS            {rss:8.0f} MiB")
     return 0

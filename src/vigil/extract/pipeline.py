@@ -48,7 +48,9 @@ def extract_article(article: Article, sha256: str, published: str | None = None)
     return _extract(article, sha256, published, pipeline()(article.text))
 
 
-def extract_many(items: Iterable[tuple[Article, str, str | None]], batch_size: int = 16) -> Iterator[Extraction]:
+def extract_many(
+    items: Iterable[tuple[Article, str, str | None]], batch_size: int = 16
+) -> Iterator[Extraction]:
     """Extract from many (article, sha256, published) at once, letting spaCy batch the parsing."""
     items_a, items_b = itertools.tee(items)
     docs = pipeline().pipe((a.text for a, _, _ in items_a), batch_size=batch_size)

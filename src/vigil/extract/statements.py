@@ -510,9 +510,7 @@ class StatementReader:
 
     def _quote_text(self, start: int, end: int) -> str | None:
         parts = [
-            self.text[max(a, start) : min(b, end)].strip()
-            for a, b in self.quotes
-            if a < end and b > start
+            self.text[max(a, start) : min(b, end)].strip() for a, b in self.quotes if a < end and b > start
         ]
         parts = [p for p in parts if p]
         return " … ".join(parts) if parts else None
