@@ -134,7 +134,7 @@ class Cluster:
         self.first = min(self.first, start)
 
     def name_tokens(self) -> list[str]:
-        return [t for t in re.findall(r"[\w'-]+", self.name.lower()) if t not in lexicon().honorifics]
+        return name_words(self.name)
 
 
 class ActorIndex:
@@ -178,10 +178,33 @@ class ActorIndex:
                 start += 1
             while end > start and self.doc[end - 1].text in ("'s", "’s", "'", "’"):
                 end -= 1
-            if end <= start:
+            # "UN Spokesperson Stéphane Dujarric": the title is not part of the name
+            roles = [k for k in range(start, end - 1) if self.doc[k].lower_ in self.lex.roles]
+            if (
+                roles
+                and label in ("ORG", "PERSON")
+                and all(self.doc[k].is_title for k in range(roles[-1] + 1, end))
+            ):
+                start, label = roles[-1] + 1, "PERSON"
+            if end <= start or self._dateline(Span(self.doc, start, end)):
                 continue
             out.append(Span(self.doc, start, end, label=label))
         return out + self._titled_names({t.i for e in out for t in e})
+
+    def _dateline(self, span: Span) -> bool:
+        """ "KHAN YOUNIS, GAZA —": a place-name stamp at the head of a paragraph, not an actor."""
+        if not span.text.isupper() or len(span.text) <= 3:
+            return False
+        first = span[0]
+        return (
+            first.i == 0
+            or self.doc[first.i - 1].is_space
+            or (
+                span.end < len(self.doc)
+                and self.doc[span.end].text in (",", "—", "-", "–")
+                and " " in span.text
+            )
+        )
 
     def _titled_names(self, taken: set[int]) -> list[Span]:
         """ "Ms Tikhanovskaya": a capitalised name after Mr/Ms/Dr is a person the tagger missed."""
@@ -205,7 +228,7 @@ class ActorIndex:
             toks = [t for t in e if t.lower_ not in self.lex.honorifics]
             if len(toks) < 2 or any(t.lower_ in self.lex.org_words for t in toks):
                 continue
-            name = " ".join(t.text for t in toks)
+            name = self.doc[toks[0].i : toks[-1].i + 1].text
             if self._person_for(name) is None:
                 c = self._new(fold(name), name, "person")
                 self.people.append(c)
@@ -224,7 +247,7 @@ class ActorIndex:
 
     def _person_for(self, name: str) -> Cluster | None:
         """The person a (partial) name refers to: "Bachelet", "Mr Lukashenko", "Wang"."""
-        toks = [t for t in re.findall(r"[\w'-]+", name.lower()) if t not in self.lex.honorifics]
+        toks = name_words(name)
         if not toks:
             return None
         for c in self.people:
@@ -294,8 +317,22 @@ class ActorIndex:
                 return None
             if any(t.lower_ in self.lex.org_words for t in e):
                 return self._org(e)
+            country = self.country_of(text)
+            if country or text in self.lex.capitals:  # "Kyiv" tagged PERSON
+                return self._state(country or self.lex.capitals[text])
+            bare = [
+                t
+                for t in e
+                if t.lower_.rstrip(".") not in self.lex.honorifics and t.lower_ not in self.lex.honorifics
+            ]
+            if bare and bare[0].i > e.start:
+                text = self.doc[bare[0].i : e.end].text
             return self._new(fold(text), text, "person")
-        if label in ("ORG", "GPE") and len(e) == 1:
+        if (
+            label in ("ORG", "GPE")
+            and all(t.is_title for t in e)
+            and not any(t.lower_ in self.lex.org_words for t in e)
+        ):
             p = self._person_for(text)
             if p is not None and not self.country_of(text):
                 return p
@@ -342,6 +379,10 @@ class ActorIndex:
     def _org_text(self, text: str) -> Cluster | None:
         """The organisation a name folds into: same words, its acronym, or a shorter form of it."""
         key = fold(text)
+        if key in self.lex.org_words:  # "the Court" after "the Constitutional Court of Turkey"
+            same = [c for c in self.clusters if c.kind == "organization" and key in c.key.split()]
+            if same:
+                return same[-1]
         for c in self.clusters:
             if c.kind != "organization":
                 continue
@@ -469,14 +510,22 @@ class ActorIndex:
                     break
             if owner is not None:
                 break
-        words = [m for m in mods if m.dep_ == "compound" and m.i not in self.token_actor and m.is_lower]
+        words = [
+            m
+            for m in mods
+            if m.dep_ in ("compound", "amod")
+            and m.i not in self.token_actor
+            and m.is_lower
+            and not self.country_of(m.text)
+            and m.lower_ not in ("own", "new", "former", "other", "such")
+        ]
         phrase = " ".join([w.text.lower() for w in words] + [tok.text.lower()])
         if owner is None and any(m.dep_ == "poss" and m.pos_ == "PRON" for m in mods):
             owner = None  # "her office": the one office the story has, below
         elif owner is not None and owner.kind == "person":
             owner = None  # "Bachelet's office" likewise
         if owner is not None and (
-            head in self.lex.state_heads
+            (head in self.lex.state_heads and not any(w.pos_ == "NOUN" for w in words))
             or (
                 owner.kind == "organization"
                 and head in ("leaders", "leader", "officials", "chiefs", "members")
@@ -488,7 +537,7 @@ class ActorIndex:
             owner.add(self.doc[left : tok.i + 1].text, self.doc[left].idx, tok.idx + len(tok))
             return owner
         if owner is not None and owner.kind == "state":
-            key = f"inst:{owner.name.lower()}:{head}"
+            key = f"inst:{owner.name.lower()}:{phrase}"
             c = self.by_key.get(key)
             if c is None and not create:
                 return None
@@ -514,6 +563,8 @@ class ActorIndex:
             for t in range(start, end):
                 self.token_actor.setdefault(t, c)
             return c
+        if owner is not None and owner.kind == "organization" and any(m.i > tok.i for m in mods):
+            return owner  # "the leadership council of the American Indian Movement"
         if owner is not None and owner.kind == "organization" and head not in self.lex.state_heads:
             # "the U.N. office" is a body of the U.N.: fold it with the office the story names in full
             left = min([tok.i] + [t.i for m in mods for t in m.subtree if t.i < tok.i])
@@ -555,10 +606,12 @@ class ActorIndex:
         country = self.country_of(text)
         if country:
             c = self._state(country)
+        elif self._person_for(text) is not None:
+            c = self._person_for(text)  # type: ignore[assignment]
         elif any(t.lower_ in self.lex.org_words for t in span) or len(span) == 1 or len(span) > 3:
             c = self._org_text(text) or self._new(fold(text), text, "organization")
         else:
-            c = self._person_for(text) or self._new(fold(text), text, "person")
+            c = self._new(fold(text), text, "person")
         c.add(text, span.start_char, span.end_char)
         for t in span:
             self.token_actor[t.i] = c
@@ -625,6 +678,13 @@ class ActorIndex:
                 )
             )
         return out
+
+
+def name_words(name: str) -> list[str]:
+    """The words that identify a person: no honorifics, no particles, hyphens split ("al-Bashir")."""
+    lex = lexicon()
+    words = re.findall(r"\w+", name.lower().replace("’s", "").replace("'s", ""))
+    return [w for w in words if w not in lex.honorifics and w not in lex.particles]
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -166,6 +166,12 @@ class StatementReader:
                 return None
         if any(c.dep_ == "neg" for c in tok.children) and kind != "deny":
             return None
+        if (
+            tok.tag_ == "VBN"
+            and tok.dep_ in ("advcl", "acl")
+            and not any(c.dep_ in SUBJECT_DEPS | {"aux", "auxpass"} for c in tok.children)
+        ):
+            return None  # "Asked about the aid, X sighed": the reporter asked
         return kind
 
     def _misread_verb(self, tok: Token) -> str | None:
@@ -268,9 +274,7 @@ class StatementReader:
         if tok.lower_ in idx.lex.anonymous or tok.lemma_.lower() in idx.lex.anonymous:
             return None
         a = idx.actor_of_token(tok)
-        if a is not None and a.kind == "place" and tok.dep_ in SUBJECT_DEPS and tok.head.pos_ == "VERB":
-            a.kind = "state"  # a place that speaks or acts is its government ("Kordovia says…")
-        if a is not None and a.kind != "place":
+        if a is not None:
             return a
         for ch in tok.children:
             if ch.dep_ == "appos":
@@ -317,7 +321,7 @@ class StatementReader:
                     elif any(w.lower_ == "his" for w in tok.subtree):
                         c.gender = "m"
                     return c
-        if lemma in idx.lex.roles or low in idx.lex.roles:
+        if (lemma in idx.lex.roles or low in idx.lex.roles) and tok.tag_ in ("NN", "NNP"):
             p = idx.by_role([lemma, low], before=tok.idx)
             if p is not None:
                 p.add(_np(tok), tok.left_edge.idx, tok.idx + len(tok))
@@ -328,7 +332,7 @@ class StatementReader:
         if lemma in idx.lex.state_heads or low in idx.lex.state_heads:
             if any(t.lower_ in idx.lex.anonymous for t in tok.subtree):
                 return None
-            state = self._state_in(tok.sent, exclude=tok) or self._recent_state() or idx.main_state()
+            state = self._recent_state() or self._state_in(tok.sent, exclude=tok) or idx.main_state()
             if state is not None:
                 state.add(_np(tok), tok.left_edge.idx, tok.idx + len(tok))
             return state
@@ -371,18 +375,32 @@ class StatementReader:
     def _compatible(self, c: Cluster, gender: str | None) -> bool:
         return gender is None or c.gender is None or c.gender == gender
 
+    def _candidate(self, t: Token, gender: str | None) -> Cluster | None:
+        if (
+            _inside(t.idx, self.quotes)
+            or t.dep_ in ("compound", "amod", "npadvmod")
+            and t.head.ent_type_ != "PERSON"
+        ):
+            return None
+        a = self.index.actor_of_token(t)
+        if a is not None and a.kind == "person" and self._compatible(a, gender):
+            return a
+        return None
+
     def _last_person(self, before: int, gender: str | None) -> Cluster | None:
+        """The person a pronoun or "the 66-year-old" refers to: earlier in the sentence, then recent subjects."""
         sent = self.doc[before].sent
         for t in reversed(self.doc[sent.start : before]):
-            a = self.index.actor_of_token(t)
-            if a is not None and a.kind == "person" and self._compatible(a, gender):
+            a = self._candidate(t, gender)
+            if a is not None:
                 return self._bind(a, gender)
-        for i, a in reversed(self.subject_history):
-            if i < sent.start and a.kind == "person" and self._compatible(a, gender):
+        recent = [a for i, a in self.subject_history[-12:] if i < sent.start and a.kind == "person"]
+        for a in reversed(recent):
+            if self._compatible(a, gender):
                 return self._bind(a, gender)
         for t in reversed(self.doc[max(0, sent.start - 400) : sent.start]):
-            a = self.index.actor_of_token(t)
-            if a is not None and a.kind == "person" and self._compatible(a, gender):
+            a = self._candidate(t, gender)
+            if a is not None:
                 return self._bind(a, gender)
         return None
 
@@ -405,12 +423,24 @@ class StatementReader:
             self._sentence(sent)
         return self.statements
 
-    def _record_subjects(self, sent: Span, resolved: dict[int, Cluster]) -> None:
+    def _record_subjects(self, sent: Span, resolved: dict[int, Cluster], cues: list[Cue]) -> None:
+        """Remember who the sentence is about, for pronouns later on."""
+        speakers = {
+            c.tok.i: resolved[c.subject.i] for c in cues if c.subject is not None and c.subject.i in resolved
+        }
         for tok in sent:
-            if tok.dep_ in SUBJECT_DEPS and not _inside(tok.idx, self.quotes):
-                a = resolved.get(tok.i) or self.resolve(tok)
-                if a is not None:
-                    self.subject_history.append((tok.i, a))
+            if tok.dep_ not in SUBJECT_DEPS or _inside(tok.idx, self.quotes):
+                continue
+            a = resolved.get(tok.i)
+            if a is None and tok.lower_ in PRONOUNS:
+                # "officials said that they had…": reported speech is about its speaker
+                speaker = next((speakers[h.i] for h in tok.ancestors if h.i in speakers), None)
+                g = PRONOUNS[tok.lower_]
+                if speaker is not None and (speaker.kind == "person") == (g in ("m", "f")):
+                    a = speaker
+            a = a or self.resolve(tok)
+            if a is not None:
+                self.subject_history.append((tok.i, a))
 
     def _sentence(self, sent: Span) -> None:
         resolved: dict[int, Cluster] = {}
@@ -420,6 +450,8 @@ class StatementReader:
             if cue.outer is not None or cue.subject is None:
                 continue
             speaker = self.resolve(cue.subject)
+            if speaker is not None and speaker.kind == "place" and cue.subject.dep_ == "nsubj":
+                speaker.kind = "state"  # a place that speaks is its government ("Kordovia says…")
             if speaker is None or speaker.kind == "place":
                 continue
             resolved[cue.subject.i] = speaker
@@ -429,7 +461,7 @@ class StatementReader:
             made += self._according_to(sent)
         if not made:
             self._continuation(sent)
-        self._record_subjects(sent, resolved)
+        self._record_subjects(sent, resolved, found)
 
     def _according_to(self, sent: Span) -> int:
         low = sent.text.lower()
@@ -521,6 +553,10 @@ class StatementReader:
     def _kind(
         self, cue: Cue, speaker: Cluster, content: list[Token], text: str
     ) -> tuple[StatementKind, float]:
+        if cue.tok.lemma_.lower() == "ask" and "?" in (
+            self._quote_text(cue.tok.sent.start_char, cue.tok.sent.end_char) or text
+        ):
+            return "assert", 0.7  # a question, not a demand
         if cue.kind in SPECIFIC:
             return cue.kind, 0.9
         inner = [c.kind for c in cue.inner if c.kind in SPECIFIC]
