@@ -376,10 +376,8 @@ class StatementReader:
         return gender is None or c.gender is None or c.gender == gender
 
     def _candidate(self, t: Token, gender: str | None) -> Cluster | None:
-        if (
-            _inside(t.idx, self.quotes)
-            or t.dep_ in ("compound", "amod", "npadvmod")
-            and t.head.ent_type_ != "PERSON"
+        if _inside(t.idx, self.quotes) or (
+            t.dep_ in ("compound", "amod", "npadvmod") and t.head.ent_type_ != "PERSON"
         ):
             return None
         a = self.index.actor_of_token(t)
@@ -388,7 +386,7 @@ class StatementReader:
         return None
 
     def _last_person(self, before: int, gender: str | None) -> Cluster | None:
-        """The person a pronoun or "the 66-year-old" refers to: earlier in the sentence, then recent subjects."""
+        """Whom a pronoun or "the 66-year-old" means: earlier in the sentence, then recent subjects."""
         sent = self.doc[before].sent
         for t in reversed(self.doc[sent.start : before]):
             a = self._candidate(t, gender)
