@@ -309,6 +309,16 @@ class ActorIndex:
             and (e.root.head.lower_ in self.lex.institutions)
         ):
             return None  # a name for the institution beside it, taken up with the institution
+        if len(e) == 1 and e.root.tag_ == "NNPS" and label in ("ORG", "PERSON", "NORP", "GPE"):
+            return self._new("group:" + fold(text).rstrip("s"), text, "group")  # "Uighurs", "Kurds"
+        if (
+            len(e) == 1
+            and label == "PERSON"
+            and e.root.dep_ in ("compound", "amod")
+            and (e.root.head.pos_ == "NOUN")
+            and self._person_for(text) is None
+        ):
+            return None  # "Uighur population": a people's name as a modifier, not a person
         if label == "PERSON" or self._org_is_person(e):
             p = self._person_for(text)
             if p is not None:
@@ -546,14 +556,7 @@ class ActorIndex:
             if self.doc[start].lower_ in ("the", "a", "an"):
                 start += 1
             text = self.doc[start:end].text
-            adjective = next(
-                (
-                    d
-                    for d, s in self.lex.demonyms.items()
-                    if s == owner.name and d[0].isupper() and not d.isupper() and d != owner.name
-                ),
-                owner.name,
-            )
+            adjective = self._adjective(owner)
             c = self._new(key, f"{adjective} {phrase}", "organization")
             c.head, c.state = head, owner.name
             c.add(text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
@@ -586,6 +589,26 @@ class ActorIndex:
             same[0].add(_np_text(tok), tok.idx, tok.idx + len(tok))
             return same[0]
         return None
+
+    def home_institution(self, tok: Token, state: Cluster) -> Cluster:
+        """An institution of the story's own country, named without its country ("the military")."""
+        phrase = tok.lower_
+        adjective = self._adjective(state)
+        c = self._new(f"inst:{state.name.lower()}:{phrase}", f"{adjective} {phrase}", "organization")
+        c.head, c.state = tok.lemma_.lower(), state.name
+        c.add(phrase, tok.idx, tok.idx + len(tok))
+        self.token_actor[tok.i] = c
+        return c
+
+    def _adjective(self, state: Cluster) -> str:
+        return next(
+            (
+                d
+                for d, s in self.lex.demonyms.items()
+                if s == state.name and d[0].isupper() and not d.isupper() and d != state.name
+            ),
+            state.name,
+        )
 
     def proper_name(self, tok: Token) -> Cluster | None:
         """A capitalised name the tagger missed ("Human Rights Watch accused…"), read off the parse."""

@@ -157,7 +157,9 @@ class StatementReader:
             return None
         need = self.lex.needs_particle.get(lemma)
         if need is not None and not any(c.lower_ in need for c in tok.children if c.dep_ in ("prt", "prep")):
-            return None
+            if not (lemma == "call" and any(c.dep_ == "oprd" for c in tok.children)):
+                return None
+            kind = "assert"  # "called the move a plot": a characterisation
         if lemma in self.lex.needs_content:
             has = any(c.dep_ in CONTENT_DEPS for c in tok.children) or any(
                 _inside(t.idx, self.quotes) for t in sent
@@ -272,7 +274,7 @@ class StatementReader:
         """The actor a subject or object token names."""
         idx = self.index
         if tok.lower_ in idx.lex.anonymous or tok.lemma_.lower() in idx.lex.anonymous:
-            return None
+            return self._sponsor(tok)
         a = idx.actor_of_token(tok)
         if a is not None:
             return a
@@ -294,6 +296,9 @@ class StatementReader:
             return self._last_person(tok.i, None)
         lemma = tok.lemma_.lower()
         if lemma in idx.lex.proxies or low in idx.lex.proxies:
+            poss = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+            if poss is not None:  # "his spokesman said"
+                return self._pronoun(poss)
             for ch in tok.children:
                 if ch.dep_ == "prep" and ch.lower_ in ("for", "of"):
                     for g in ch.subtree:
@@ -329,6 +334,14 @@ class StatementReader:
         inst = idx.institution(tok)
         if inst is not None:
             return inst
+        if (
+            tok.lemma_.lower() in idx.lex.institutions
+            and tok.lemma_.lower() not in idx.lex.state_heads
+            and any(c.lower_ == "the" for c in tok.children)
+        ):
+            home = idx.main_state()  # "the military said": the story's own country's military
+            if home is not None:
+                return idx.home_institution(tok, home)
         if lemma in idx.lex.state_heads or low in idx.lex.state_heads:
             if any(t.lower_ in idx.lex.anonymous for t in tok.subtree):
                 return None
@@ -347,6 +360,20 @@ class StatementReader:
             ):
                 return b
         return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
+
+    def _sponsor(self, tok: Token) -> Cluster | None:
+        """The body an unnamed group speaks for ("experts commissioned by the UN")."""
+        for t in tok.subtree:
+            if (
+                t.i == tok.i
+                or t.dep_ not in ("pobj",)
+                or t.head.lower_ not in ("by", "at", "from", "of", "for")
+            ):
+                continue
+            b = self.index.actor_of_token(t)
+            if b is not None and b.kind in ("organization", "state"):
+                return b
+        return None
 
     def _state_in(self, sent: Span, exclude: Token) -> Cluster | None:
         for t in sent:
@@ -410,8 +437,11 @@ class StatementReader:
     def _last_plural(self, before: int, neuter: bool = False) -> Cluster | None:
         sent = self.doc[before].sent
         kinds = ("state", "organization") if neuter else ("state", "organization", "group")
+        window = sent.start
+        for _ in range(2):  # "it" and "they" look back two sentences at most
+            window = self.doc[window - 1].sent.start if window > 0 else 0
         for i, a in reversed(self.subject_history):
-            if i < sent.start and a.kind in kinds:
+            if window <= i < sent.start and a.kind in kinds:
                 return a
         return None
 
