@@ -390,9 +390,7 @@ class ActorIndex:
         """The organisation a name folds into: same words, its acronym, or a shorter form of it."""
         key = fold(text)
         if key in self.lex.org_words:  # "the Court" after "the Constitutional Court of Turkey"
-            same = [c for c in self.clusters if c.kind == "organization" and key in c.key.split()]
-            if same:
-                return same[-1]
+            return self.org_by_word(key)
         for c in self.clusters:
             if c.kind != "organization":
                 continue
@@ -600,6 +598,15 @@ class ActorIndex:
         self.token_actor[tok.i] = c
         return c
 
+    def org_by_word(self, word: str) -> Cluster | None:
+        """The latest named organisation whose name holds this word ("court", "council")."""
+        same = [
+            c
+            for c in self.clusters
+            if c.kind == "organization" and not c.key.startswith("inst:") and word.lower() in c.key.split()
+        ]
+        return same[-1] if same else None
+
     def _adjective(self, state: Cluster) -> str:
         return next(
             (
@@ -625,6 +632,8 @@ class ActorIndex:
         ):
             return None
         span = self.doc[toks[0].i : toks[-1].i + 1]
+        if self._dateline(span):
+            return None
         text = span.text
         country = self.country_of(text)
         if country:

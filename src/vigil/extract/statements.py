@@ -24,6 +24,9 @@ from vigil.extract.dates import Tense, resolve
 from vigil.extract.resources import load_yaml
 from vigil.model import Statement, StatementKind
 
+SPONSOR_VERBS = frozenset(
+    ["commission", "hire", "appoint", "employ", "mandate", "task", "fund", "lead", "convene"]
+)
 SPECIFIC: tuple[StatementKind, ...] = ("accuse", "deny", "demand", "commit")
 CLIMB_DEPS = {
     "xcomp",
@@ -339,6 +342,9 @@ class StatementReader:
             and tok.lemma_.lower() not in idx.lex.state_heads
             and any(c.lower_ == "the" for c in tok.children)
         ):
+            named = idx.org_by_word(tok.lower_)  # "the court" after "the International Criminal Court"
+            if named is not None:
+                return named
             home = idx.main_state()  # "the military said": the story's own country's military
             if home is not None:
                 return idx.home_institution(tok, home)
@@ -364,12 +370,10 @@ class StatementReader:
     def _sponsor(self, tok: Token) -> Cluster | None:
         """The body an unnamed group speaks for ("experts commissioned by the UN")."""
         for t in tok.subtree:
-            if (
-                t.i == tok.i
-                or t.dep_ not in ("pobj",)
-                or t.head.lower_ not in ("by", "at", "from", "of", "for")
-            ):
+            if t.i == tok.i or t.dep_ != "pobj" or t.head.lower_ not in ("by", "at", "from", "of", "for"):
                 continue
+            if t.head.lower_ == "by" and t.head.head.lemma_.lower() not in SPONSOR_VERBS:
+                continue  # "reports seen by Reuters" are not Reuters' reports
             b = self.index.actor_of_token(t)
             if b is not None and b.kind in ("organization", "state"):
                 return b
