@@ -116,3 +116,40 @@ def test_scraper_dump_sections() -> None:
     assert art.url == "https://example.org/a"
     assert "Sentence number 0 is" in art.text and "Sentence number 39 is" in art.text
     assert "Log In" not in art.text and "Weather" not in art.text
+
+
+WRAPPED = """---
+title: Spyware found on activist's phone
+structured_data:
+  description: Researchers link a forensic tool to a police raid.
+  author: ''
+date: '2026-02-27T06:25:15+00:00'
+source_url: https://news.example.org/spyware
+---
+
+Researchers at the Example Lab have found that police used a commercial
+[forensic tool](https://example.org/tool)
+to unlock the phone of a well-known activist.
+
+The lab
+[said](https://example.org/report)
+it found traces of the tool on the device.
+"""
+
+
+def test_nested_front_matter_and_soft_wrapped_lines() -> None:
+    art = structure(WRAPPED)
+    assert art.title == "Spyware found on activist's phone"
+    assert art.subtitle == "Researchers link a forensic tool to a police raid."
+    assert art.url == "https://news.example.org/spyware"
+    assert art.published is not None and art.published.startswith("2026-02-27")
+    paras = art.text.split("\n\n")
+    assert paras == [
+        "Researchers at the Example Lab have found that police used a commercial forensic tool to unlock the phone of a well-known activist.",
+        "The lab said it found traces of the tool on the device.",
+    ]
+
+
+def test_a_date_line_is_not_a_headline() -> None:
+    art = structure("27 February 2026, 19:06\n\nThe court said the appeal was rejected.\n")
+    assert art.title is None

@@ -16,6 +16,8 @@ from difflib import SequenceMatcher
 from functools import cache
 from typing import Any
 
+import yaml
+
 from vigil.extract.resources import load_yaml
 from vigil.model import Caption
 
@@ -33,6 +35,7 @@ SENTENCE_SPLIT = re.compile(r"(?:(?<=[a-z0-9%)][.!?])|(?<=[.!?][\"'’”]))[\s\
 ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|St|No|Gen|Col|Lt|Sgt|Prof|Rev|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$"
 )
+DATE_LINE = re.compile(r"^[\W\d]*(?:\d{1,2}\s+\w+|\w+\s+\d{1,2}),?\s+\d{4}\b[\W\d:apm]*$", re.I)
 DUMP_SECTIONS = {"metadata", "page structure", "links", "images", "navigation", "footer", "related"}
 CONTENT_SECTIONS = {"content", "article", "text", "body", "main content"}
 
@@ -122,14 +125,48 @@ def _front_matter(lines: list[str], meta: dict[str, str]) -> int:
     first = next((i for i, s in enumerate(lines) if s.strip()), None)
     if first is None or lines[first].strip() != "---":
         return 0
-    for j in range(first + 1, min(len(lines), first + 80)):
+    for j in range(first + 1, min(len(lines), first + 200)):
         if lines[j].strip() == "---":
-            for s in lines[first + 1 : j]:
-                m = re.match(r"^\s*([\w -]+?)\s*:\s*(.*?)\s*$", s)
-                if m:
-                    meta.setdefault(m.group(1).lower(), m.group(2))
+            block = lines[first + 1 : j]
+            try:
+                data = yaml.safe_load("\n".join(block))
+            except yaml.YAMLError:
+                data = None
+            if isinstance(data, dict):
+                _flatten_meta(data, meta)
+            else:
+                for s in block:
+                    m = re.match(r"^\s*([\w -]+?)\s*:\s*(.*?)\s*$", s)
+                    if m:
+                        meta.setdefault(m.group(1).lower(), m.group(2))
             return j + 1
     return 0
+
+
+META_ALIASES = {
+    "headline": "title",
+    "source_url": "url",
+    "original_source": "url",
+    "canonical_url": "url",
+    "datepublished": "published",
+    "date_published": "published",
+    "summary": "description",
+}
+
+
+def _flatten_meta(data: dict[str, Any], meta: dict[str, str], depth: int = 0) -> None:
+    """Front-matter fields, nested ones too, under the names the rest of this module reads."""
+    for key, value in data.items():
+        k = str(key).lower()
+        k = META_ALIASES.get(k, k)
+        if isinstance(value, dict) and depth < 2:
+            _flatten_meta(value, meta, depth + 1)
+        elif isinstance(value, (str, int, float)) or hasattr(value, "isoformat"):
+            text = " ".join(str(value).split())
+            if text and text not in ("''", '""'):
+                meta.setdefault(k, text)
+        elif isinstance(value, list) and k in ("authors", "author") and value:
+            meta.setdefault(k, ", ".join(str(v) for v in value if v))
 
 
 def _dump_sections(lines: list[_Line], meta: dict[str, str]) -> None:
@@ -176,27 +213,31 @@ def _densest_region(lines: list[_Line]) -> None:
     body = [i for i, ln in enumerate(lines) if ln.role == "body" and ln.text.strip()]
     if len(body) < 30:
         return
-    short = [i for i in body if _word_count(lines[i].text) < 8 or not _ends_sentence(lines[i].text)]
+    runs = _runs([lines[i] for i in body])  # lines wrapped mid-sentence are judged as one paragraph
+    run_of: dict[int, list[int]] = {}
+    for run in runs:
+        members = [body[k] for k in run]
+        for i in members:
+            run_of[i] = members
+    text_of = {i: " ".join(lines[j].text for j in run_of[i]) for i in body}
+    short = {i for i in body if _word_count(text_of[i]) < 8 or not _ends_sentence(text_of[i])}
     if len(short) < 0.4 * len(body):
         return
-    good = [i for i in body if i not in set(short)]
-    best: tuple[int, int, int] = (0, 0, 0)  # words, start, end
+    good = [i for i in body if i not in short]
+    best: tuple[int, int, int] = (0, 0, 0)  # words, first line, last line
     start = 0
     while start < len(good):
-        end, words, gap = start, _word_count(lines[good[start]].text), 0
+        end, words = start, _word_count(lines[good[start]].text)
         for k in range(start + 1, len(good)):
-            between = sum(1 for i in body if good[k - 1] < i < good[k])
-            if between > 4:
+            if sum(1 for i in body if good[k - 1] < i < good[k]) > 4:
                 break
             end, words = k, words + _word_count(lines[good[k]].text)
-            gap = between
-        del gap
         if words > best[0]:
             best = (words, good[start], good[end])
         start = end + 1
     _, lo, hi = best
     for i in body:
-        if i < lo or i > hi or (i in set(short) and _word_count(lines[i].text) <= 3):
+        if i < lo or i > hi or (i in short and _word_count(text_of[i]) <= 3):
             lines[i].role = "removed"
 
 
@@ -238,6 +279,10 @@ def structure(raw: str) -> Article:
             ln.role = "removed"
             continue
         lm = MD_LINK_LINE.match(s)
+        if lm and _inline(lines, idx):
+            ln.text = strip_links(ln.text)  # a link the dump wrapped onto a line of its own
+            seen_body = True
+            continue
         if lm:
             ln.role = "removed"
             if "original" in lm.group("text").lower() and lm.group("url").startswith("http"):
@@ -283,10 +328,18 @@ def structure(raw: str) -> Article:
     _densest_region(lines)
 
     body = [ln for ln in lines if ln.role == "body"]
-    if title is None and body and not _ends_sentence(body[0].text) and _word_count(body[0].text) <= 25:
-        body[0].role = "title"
-        title = body[0].text.strip()
     title = title or meta.get("title") or None
+    if (
+        title is None
+        and body
+        and not _ends_sentence(body[0].text)
+        and _word_count(body[0].text) <= 25
+        and not DATE_LINE.match(body[0].text)
+    ):
+        nxt = body[1] if len(body) > 1 else None
+        if nxt is None or nxt.block != body[0].block or not nxt.text[:1].islower():
+            body[0].role = "title"
+            title = body[0].text.strip()
     # repeated headline lines inside the body are page furniture
     for ln in lines:
         if ln.role == "body" and title and _norm(ln.text) == _norm(title):
@@ -296,7 +349,7 @@ def structure(raw: str) -> Article:
         art.subtitle = meta["description"].strip()
 
     art.title = title.strip() if title else None
-    art.text = "\n\n".join(ln.text for ln in lines if ln.role == "body")
+    art.text = "\n\n".join(_paragraphs([ln for ln in lines if ln.role == "body"]))
     art.removed = [ln.text.strip() for ln in lines if ln.role in ("removed", "header", "caption", "byline")]
     art.url = meta.get("url") or meta.get("original_url") or None
     for key in ("authors", "author", "byline"):
@@ -309,6 +362,62 @@ def structure(raw: str) -> Article:
             art.published = meta[key]
             break
     return art
+
+
+def _inline(lines: list[_Line], i: int) -> bool:
+    """Whether line i sits inside a paragraph: its block goes on around it mid-sentence."""
+    prev = lines[i - 1] if i > 0 else None
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    before = (
+        prev is not None
+        and prev.block == lines[i].block
+        and prev.role == "body"
+        and not _ends_sentence(prev.text)
+    )
+    after = (
+        nxt is not None and nxt.block == lines[i].block and (nxt.text[:1].islower() or nxt.text[:1] in ",.;:")
+    )
+    return before or after
+
+
+def _paragraphs(body: list[_Line]) -> list[str]:
+    """Body lines as paragraphs: a line broken mid-sentence joins the next line of its block."""
+    out: list[str] = []
+    for run in _runs(body):
+        text = ""
+        for k in run:
+            piece = body[k].text.strip()
+            glue = "" if not text or piece[:1] in ",.;:)]”’" else " "
+            text = f"{text}{glue}{piece}"
+        out.append(text)
+    return out
+
+
+def _runs(body: list[_Line]) -> list[list[int]]:
+    """Indexes of body lines grouped into paragraphs (soft-wrapped lines together)."""
+    runs: list[list[int]] = []
+    for k, ln in enumerate(body):
+        text = ln.text.strip()
+        prev = body[k - 1] if k else None
+        soft = (
+            prev is not None
+            and prev.block == ln.block
+            and (
+                (not _ends_sentence(prev.text) and not _looks_like_heading(prev.text))
+                or text[:1].islower()
+                or text[:1] in ",.;:)]”’"
+            )
+        )
+        if soft and runs:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def _looks_like_heading(s: str) -> bool:
+    words = s.split()
+    return len(words) <= 8 and sum(w[:1].isupper() for w in words) >= max(1, len(words) - 2)
 
 
 def _alt_duplicate(prev: str, caption: str) -> bool:
