@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from vigil import __version__
+from vigil.console import err, fail, out
 from vigil.errors import VigilError
 from vigil.model import Extraction
 
@@ -21,24 +21,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Vigil: a sourced record of who said what.",
 )
-out = Console()
-err = Console(stderr=True)
 KIND_STYLE = {"accuse": "red", "deny": "yellow", "demand": "magenta", "commit": "green", "assert": "cyan"}
 
 
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _read_input(path: str) -> tuple[bytes, str | None]:
+def _read_input(path: str, allow_private: bool = False) -> tuple[bytes, str | None]:
+    """The input's bytes, and the final URL when it was fetched."""
     from vigil.extract.reader import max_bytes
 
     if path == "-":
         data = sys.stdin.buffer.read(max_bytes() + 1)
         return data, None
     if path.startswith(("http://", "https://")):
-        fail("vigil extract reads files; save the page and pass the file (use --url to record its address)")
+        from vigil.capture.fetch import fetch
+
+        try:
+            got = fetch(path, allow_private=allow_private, max_bytes=max_bytes())
+        except VigilError as exc:
+            fail(str(exc))
+        if got.status >= 400:
+            fail(f"{path} answered HTTP {got.status}")
+        return got.body, got.final_url
     p = Path(path)
     if not p.exists():
         fail(f"no such file: {path}")
@@ -51,16 +53,18 @@ def _read_input(path: str) -> tuple[bytes, str | None]:
         return p.read_bytes(), None
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}")
-    raise AssertionError("unreachable")
 
 
 @app.command()
 def extract(
-    path: Annotated[str, typer.Argument(help="A text, HTML or PDF file, or - for standard input.")],
+    path: Annotated[str, typer.Argument(help="A text, HTML or PDF file, a URL, or - for standard input.")],
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
     url: Annotated[str | None, typer.Option(help="The page's address, recorded in the output.")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the JSON contract instead of tables.")
+    ] = False,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow fetching private and loopback addresses.")
     ] = False,
 ) -> None:
     """Extract actors and attributed statements from one article."""
@@ -69,9 +73,9 @@ def extract(
 
     if published is not None and (len(published) != 10 or parse_published(published) is None):
         fail(f"--published must be a real date as YYYY-MM-DD, not {published!r}")
-    data, _ = _read_input(path)
+    data, fetched_url = _read_input(path, allow_private)
     try:
-        result = extract_bytes(data, url=url, published=published)
+        result = extract_bytes(data, url=url or fetched_url, published=published)
     except VigilError as exc:
         fail(str(exc))
     except RecursionError:
@@ -118,6 +122,11 @@ def show(result: Extraction) -> None:
     out.print(actors)
 
 
+from vigil.cli_store import register  # noqa: E402  (the store's commands join the same app)
+
+register(app)
+
+
 @app.command()
 def version() -> None:
     """Print Vigil's version."""
@@ -125,4 +134,16 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    """The console script: any error the commands did not foresee is still one line, never a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; whatever was stored before stays intact")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence
+        err.print(
+            f"[bold red]error:[/] unexpected {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            " (please report it)",
+            highlight=False,
+        )
+        sys.exit(3)

@@ -1,0 +1,1 @@
+"""Bytes in: fetching (SSRF-guarded), the blob store, WARC packaging, trusted time."""

@@ -1,0 +1,1 @@
+"""The evidence store: SQLAlchemy tables, repositories, search, verification, export."""

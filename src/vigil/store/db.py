@@ -1,0 +1,88 @@
+"""Where the store lives and how it is opened.
+
+`VIGIL_HOME` (default `./vigil-data`) holds the blobs and, by default, the
+SQLite database (WAL mode). `VIGIL_DATABASE_URL=postgresql+psycopg://…`
+puts the tables in PostgreSQL instead. Opening a store runs the Alembic
+migrations up to the newest.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from vigil.capture.blobs import BlobStore
+from vigil.errors import VigilError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def home() -> Path:
+    return Path(os.environ.get("VIGIL_HOME") or "vigil-data").resolve()
+
+
+def database_url(root: Path) -> str:
+    return os.environ.get("VIGIL_DATABASE_URL") or f"sqlite:///{root / 'vigil.db'}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@dataclass
+class Store:
+    root: Path
+    engine: Engine
+    blobs: BlobStore
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+
+def open_store(root: Path | None = None, url: str | None = None) -> Store:
+    """Open (creating and migrating if needed) the store under `root`."""
+    root = root or home()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VigilError(f"cannot create the data home {root}: {exc.strerror}") from None
+    engine = make_engine(url or database_url(root))
+    try:
+        migrate(engine)
+    except Exception as exc:  # a database that cannot be reached or upgraded: one line
+        raise VigilError(
+            f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+        ) from None
+    return Store(
+        root=root, engine=engine, blobs=BlobStore(root), sessions=sessionmaker(engine, expire_on_commit=False)
+    )

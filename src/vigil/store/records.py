@@ -1,0 +1,331 @@
+"""Writing evidence: captures, custody events, documents and statements, each hash-chained.
+
+Slow work (fetching, hashing, extracting) happens before a transaction
+opens; the transaction then writes the rows of one capture together, so
+an interrupted run leaves whole captures or none.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from vigil import __version__
+from vigil.capture import custody, warc
+from vigil.capture.fetch import FetchResult
+from vigil.errors import VigilError
+from vigil.extract.pipeline import extract_bytes
+from vigil.extract.reader import sniff
+from vigil.model import Extraction
+from vigil.store.db import Store
+from vigil.store.tables import ActorRow, Blob, Capture, Chained, CustodyEvent, Document, StatementRow
+
+T = TypeVar("T", bound=Chained)
+MEDIA = {"pdf": "application/pdf", "html": "text/html", "text": "text/plain"}
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def append(session: Session, row: T) -> T:
+    """Add a row at the end of its table's hash chain."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": row.__class__.__name__})
+    model: Any = type(row)
+    prev = session.scalar(select(model.row_hash).order_by(model.id.desc()).limit(1))
+    row.prev_hash = prev or "0" * 64
+    row.row_hash = custody.chain_hash(row.prev_hash, row.content())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def ensure_blob(session: Session, sha: str, size: int, media_type: str) -> None:
+    if session.get(Blob, sha) is None:
+        session.add(Blob(sha256=sha, size=size, media_type=media_type, created_at=custody.now()))
+        session.flush()
+
+
+@dataclass
+class Captured:
+    capture: Capture
+    document: Document | None
+    statements: int
+    error: str | None
+
+
+def media_type_of(data: bytes, declared: str | None = None) -> str:
+    kind = sniff(data)
+    if declared and declared.split(";")[0].strip():
+        return declared.split(";")[0].strip()
+    return MEDIA[kind]
+
+
+def record_capture(
+    store: Store,
+    data: bytes,
+    *,
+    method: str,
+    uri: str,
+    source_path: str | None = None,
+    note: str | None = None,
+    fetched: FetchResult | None = None,
+    batch: str | None = None,
+    screenshot: bytes | None = None,
+    extract: bool = True,
+) -> Captured:
+    """Store the bytes, their WARC and the extraction, and append capture and custody records."""
+    when = custody.now()
+    who = custody.collector()
+    tool = custody.tool()
+    info = warc.info_record(who, tool, note)
+    media = media_type_of(data, fetched.content_type if fetched else None)
+    if fetched is not None:
+        warc_bytes = warc.response_warc(fetched, info, when)
+    else:
+        warc_bytes = warc.resource_warc(uri, data, media, info, when)
+    if screenshot is not None:
+        warc_bytes = warc.add_screenshot(warc_bytes, uri, screenshot, when)
+    page_sha = store.blobs.put(data)
+    warc_sha = store.blobs.put(warc_bytes)
+    shot_sha = store.blobs.put(screenshot) if screenshot is not None else None
+
+    result: Extraction | None = None
+    error: str | None = None
+    if extract and _current_document(store, page_sha) is not None:
+        extract = False  # these bytes were read by this extractor version already: one document per blob
+    if extract:
+        try:
+            result = extract_bytes(data, url=fetched.final_url if fetched else None)
+        except VigilError as exc:
+            error = str(exc)
+
+    with store.sessions.begin() as session:
+        ensure_blob(session, page_sha, len(data), media)
+        ensure_blob(session, warc_sha, len(warc_bytes), "application/warc")
+        if shot_sha is not None and screenshot is not None:
+            ensure_blob(session, shot_sha, len(screenshot), "image/png")
+        cap = append(
+            session,
+            Capture(
+                uid=str(uuid.uuid4()),
+                method=method,
+                requested_url=fetched.requested_url if fetched else uri,
+                final_url=fetched.final_url if fetched else uri,
+                source_path=source_path,
+                server_ip=fetched.server_ip if fetched else None,
+                status=fetched.status if fetched else None,
+                headers=dumps(fetched.headers if fetched else []),
+                hops=dumps([h.__dict__ for h in fetched.hops] if fetched else []),
+                collector=who,
+                machine=dumps(custody.machine()),
+                tool=tool["name"],
+                tool_version=tool["version"],
+                note=note,
+                captured_at=when,
+                page_sha256=page_sha,
+                warc_sha256=warc_sha,
+                screenshot_sha256=shot_sha,
+                media_type=media,
+                size=len(data),
+                batch=batch,
+            ),
+        )
+        details: dict[str, Any] = {
+            "page_sha256": page_sha,
+            "warc_sha256": warc_sha,
+            "size": len(data),
+            "method": method,
+            "uri": uri,
+        }
+        if shot_sha:
+            details["screenshot_sha256"] = shot_sha
+        if error:
+            details["extraction_error"] = error
+        append(
+            session,
+            CustodyEvent(capture_id=cap.id, action="captured", actor=who, at=when, details=dumps(details)),
+        )
+        doc = save_extraction(session, page_sha, result) if result is not None else None
+        if doc is None:
+            existing = _current_document_in(session, page_sha)
+            doc = session.get(Document, existing) if existing is not None else None
+        n = len(result.statements) if result is not None else 0
+    return Captured(capture=cap, document=doc, statements=n, error=error)
+
+
+def _current_document(store: Store, sha: str) -> int | None:
+    with store.sessions() as session:
+        return _current_document_in(session, sha)
+
+
+def _current_document_in(session: Session, sha: str) -> int | None:
+    return session.scalar(
+        select(Document.id)
+        .where(
+            Document.blob_sha256 == sha,
+            Document.superseded_by.is_(None),
+            Document.extractor_version == __version__,
+        )
+        .limit(1)
+    )
+
+
+def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Document:
+    """A document, its actors and statements, tied to the blob and the extractor version."""
+    src = result.source
+    doc = append(
+        session,
+        Document(
+            blob_sha256=blob_sha,
+            extractor_version=result.vigil_version,
+            title=src.title,
+            subtitle=src.subtitle,
+            published=src.published,
+            published_from=src.published_from,
+            authors=dumps(src.authors),
+            url=src.url,
+            language=src.language,
+            text=src.text,
+            captions=dumps([c.__dict__ for c in src.captions]),
+            removed=dumps(src.removed),
+            created_at=custody.now(),
+        ),
+    )
+    ids: dict[str, int] = {}
+    for a in result.actors:
+        row = append(
+            session,
+            ActorRow(
+                document_id=doc.id,
+                local_id=a.id,
+                name=a.name,
+                kind=a.kind,
+                aliases=dumps(a.aliases),
+                titles=dumps(a.titles),
+                mentions=dumps([list(m) for m in a.mentions]),
+            ),
+        )
+        ids[a.id] = row.id
+    for s in result.statements:
+        append(
+            session,
+            StatementRow(
+                document_id=doc.id,
+                local_id=s.id,
+                kind=s.kind,
+                speaker_actor_id=ids.get(s.speaker or ""),
+                speaker_name=s.speaker_name,
+                target_actor_id=ids.get(s.target or ""),
+                target_name=s.target_name,
+                text=s.text,
+                span_start=s.span[0],
+                span_end=s.span[1],
+                quote=s.quote,
+                cue=s.cue,
+                date=s.date,
+                confidence=s.confidence,
+                extractor_version=result.vigil_version,
+                origin="machine",
+            ),
+        )
+    return doc
+
+
+def already_captured(store: Store, source_path: str, sha: str) -> bool:
+    with store.sessions() as session:
+        return (
+            session.scalar(
+                select(Capture.id)
+                .where(Capture.source_path == source_path, Capture.page_sha256 == sha)
+                .limit(1)
+            )
+            is not None
+        )
+
+
+def current_documents(session: Session) -> Sequence[Document]:
+    return session.scalars(
+        select(Document).where(Document.superseded_by.is_(None)).order_by(Document.id)
+    ).all()
+
+
+def reextract(store: Store, everything: bool = False) -> tuple[int, int]:
+    """Re-run extraction with this version; older documents stay, marked superseded. Returns (done, skipped)."""
+    done = skipped = 0
+    with store.sessions() as session:
+        todo = [(d.id, d.blob_sha256, d.extractor_version) for d in current_documents(session)]
+        captured = set(session.scalars(select(Capture.page_sha256)).all())
+        have_doc = {d[1] for d in todo}
+    todo_blobs: list[tuple[int | None, str]] = [
+        (i, sha) for i, sha, ver in todo if everything or ver != __version__
+    ]
+    todo_blobs += [(None, sha) for sha in sorted(captured - have_doc)]
+    for old_id, sha in todo_blobs:
+        try:
+            result = extract_bytes(store.blobs.get(sha))
+        except VigilError:
+            skipped += 1
+            continue
+        with store.sessions.begin() as session:
+            new = save_extraction(session, sha, result)
+            if old_id is not None:
+                old = session.get(Document, old_id)
+                if old is not None:
+                    old.superseded_by = new.id
+            append(
+                session,
+                CustodyEvent(
+                    capture_id=None,
+                    action="reextracted",
+                    actor=custody.collector(),
+                    at=custody.now(),
+                    details=dumps({"blob": sha, "document": new.id, "supersedes": old_id}),
+                ),
+            )
+        done += 1
+    return done, skipped
+
+
+def add_timestamp(store: Store, cap: Capture, tsa_url: str, chain_pem: bytes | None) -> None:
+    """Ask a time-stamp authority to sign this capture's digests and keep its token."""
+    from vigil.capture import timestamp
+    from vigil.store.tables import Timestamp
+
+    digests = [cap.page_sha256, cap.warc_sha256] + ([cap.screenshot_sha256] if cap.screenshot_sha256 else [])
+    message = timestamp.message(digests)
+    token = timestamp.request_token(tsa_url, message)
+    token_sha = store.blobs.put(token)
+    chain_sha = store.blobs.put(chain_pem) if chain_pem else None
+    with store.sessions.begin() as session:
+        ensure_blob(session, token_sha, len(token), "application/timestamp-reply")
+        if chain_sha and chain_pem:
+            ensure_blob(session, chain_sha, len(chain_pem), "application/x-pem-file")
+        append(
+            session,
+            Timestamp(
+                capture_id=cap.id,
+                tsa_url=tsa_url,
+                digest=timestamp.sha256(message).hex(),
+                token_sha256=token_sha,
+                chain_sha256=chain_sha,
+                created_at=custody.now(),
+            ),
+        )
+        append(
+            session,
+            CustodyEvent(
+                capture_id=cap.id,
+                action="timestamped",
+                actor=custody.collector(),
+                at=custody.now(),
+                details=dumps({"tsa": tsa_url, "token_sha256": token_sha}),
+            ),
+        )
