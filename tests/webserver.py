@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 PAGE = b"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Minister denies abuse claims</title>
 <meta property="article:published_time" content="2024-05-02T08:00:00Z"></head><body>
@@ -17,8 +18,8 @@ PAGE = b"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Minister deni
 
 
 class Handler(BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
-    sent: dict[str, int] = {}
+    routes: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
+    sent: ClassVar[dict[str, int]] = {}
 
     def log_message(self, *args: object) -> None:
         pass
@@ -28,7 +29,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._huge(declare=False)
         if self.path == "/huge-declared":
             return self._huge(declare=True)
-        status, headers, body = self.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
+        status, headers, body = self.routes.get(
+            self.path, (404, {"Content-Type": "text/plain"}, b"not found")
+        )
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -49,16 +52,19 @@ class Handler(BaseHTTPRequestHandler):
             while sent < total:
                 self.wfile.write(chunk)
                 sent += len(chunk)
-                Handler.sent[self.path] = sent
+                self.sent[self.path] = sent
         except (BrokenPipeError, ConnectionResetError):
             pass
 
 
 @contextmanager
-def serve(host: str = "127.0.0.1", routes: dict[str, tuple[int, dict[str, str], bytes]] | None = None,
-          ) -> Iterator[str]:
-    """Serve `routes` on host:random-port; yields the base URL."""
-    handler = type("H", (Handler,), {"routes": dict(routes or {}), "sent": {}})
+def serve(
+    host: str = "127.0.0.1",
+    routes: dict[str, tuple[int, dict[str, str], bytes]] | None = None,
+    sent: dict[str, int] | None = None,
+) -> Iterator[str]:
+    """Serve `routes` on host:random-port; yields the base URL. `sent` receives bytes written per path."""
+    handler = type("H", (Handler,), {"routes": dict(routes or {}), "sent": sent if sent is not None else {}})
     server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
     t = threading.Thread(target=server.serve_forever, daemon=True)

@@ -142,8 +142,8 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # the last line of defence
         err.print(
-            f"[bold red]error:[/] unexpected {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-            " (please report it)",
+            f"[bold red]error:[/] unexpected {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''} (please report it)",
             highlight=False,
         )
         sys.exit(3)

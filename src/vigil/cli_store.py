@@ -233,7 +233,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def verify() -> None:
-        """Re-hash every blob, check WARC digests, row hash chains and timestamps; non-zero on any mismatch."""
+        """Re-hash blobs, check WARC digests, row hash chains and timestamps; non-zero on any mismatch."""
         from vigil.store.db import open_store
         from vigil.store.verify import verify as run
 

@@ -35,10 +35,18 @@ class Env:
             e.pop("VIGIL_DATABASE_URL", None)
         return e
 
-    def vigil(self, *args: str, stdin: bytes | None = None, check: bool = True, timeout: float = 300,
-              **extra: str) -> subprocess.CompletedProcess[str]:
-        p = subprocess.run([sys.executable, "-m", "vigil", *args], capture_output=True, text=True, timeout=timeout,
-                           env=self.env(**extra), input=stdin.decode() if stdin else None, check=False)
+    def vigil(
+        self, *args: str, stdin: bytes | None = None, check: bool = True, timeout: float = 300, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
+        p = subprocess.run(
+            [sys.executable, "-m", "vigil", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=self.env(**extra),
+            input=stdin.decode() if stdin else None,
+            check=False,
+        )
         if check and p.returncode != 0:
             raise AssertionError(f"vigil {' '.join(args)} exited {p.returncode}: {p.stderr}")
         return p

@@ -54,15 +54,20 @@ def test_same_bytes_twice_one_blob_two_custody_records(store_env: Env, tmp_path:
         pages = {c.page_sha256 for c in s.scalars(select(Capture))}
         assert len(pages) == 1
         assert s.scalar(select(func.count()).select_from(Capture)) == 2
-        assert s.scalar(select(func.count()).select_from(CustodyEvent).where(CustodyEvent.action == "captured")) == 2
+        assert (
+            s.scalar(select(func.count()).select_from(CustodyEvent).where(CustodyEvent.action == "captured"))
+            == 2
+        )
         assert s.scalar(select(func.count()).select_from(Document)) == 1  # read once per extractor version
     page_files = [p for p in store.blobs.all() if p == next(iter(pages))]
     assert len(page_files) == 1
 
 
 def test_capture_a_page_from_a_local_server(store_env: Env) -> None:
-    routes = {"/story": (200, {"Content-Type": "text/html; charset=utf-8", "X-Test": "yes"}, PAGE),
-              "/old": (301, {"Location": "/story"}, b"")}
+    routes = {
+        "/story": (200, {"Content-Type": "text/html; charset=utf-8", "X-Test": "yes"}, PAGE),
+        "/old": (301, {"Location": "/story"}, b""),
+    }
     with serve(routes=routes) as base:
         p = store_env.vigil("capture", f"{base}/old", "--allow-private")
     assert "statements extracted" in p.stdout
@@ -136,13 +141,17 @@ def test_export_jsonl_csv_warc_wacz(store_env: Env, tmp_path: Path) -> None:
     lines = store_env.vigil("export", "--format", "jsonl", "--kind", "demand").stdout.splitlines()
     assert len(lines) == 2 and json.loads(lines[0])["kind"] == "demand"
     csv_text = store_env.vigil("export", "--format", "csv").stdout
-    assert csv_text.splitlines()[0].startswith("statement_id,kind,speaker") and len(csv_text.splitlines()) == 9
+    assert (
+        csv_text.splitlines()[0].startswith("statement_id,kind,speaker") and len(csv_text.splitlines()) == 9
+    )
     warc = tmp_path / "out.warc.gz"
     store_env.vigil("export", "--format", "warc", "-o", str(warc))
     from vigil.capture.warc import check
 
     records = list(check(warc.read_bytes()))
-    assert [r.record_type for r in records] == ["warcinfo", "resource"] and not any(r.problem for r in records)
+    assert [r.record_type for r in records] == ["warcinfo", "resource"] and not any(
+        r.problem for r in records
+    )
     wacz = tmp_path / "out.wacz"
     store_env.vigil("export", "--format", "wacz", "-o", str(wacz))
     import zipfile
@@ -157,9 +166,15 @@ def test_kill_9_mid_directory_then_rerun(store_env: Env, tmp_path: Path) -> None
     folder.mkdir()
     for i in range(200):
         (folder / f"item{i:03d}.txt").write_text(
-            f"Report {i}\n\nThe ministry said on Monday that {i} people were detained. Rights groups urged their release.\n")
-    proc = subprocess.Popen([sys.executable, "-m", "vigil", "capture", str(folder)], env=store_env.env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            f"Report {i}\n\nThe ministry said on Monday that {i} people were detained. Rights groups urged their release.\n"
+        )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vigil", "capture", str(folder)],
+        env=store_env.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.time() + 240
     while time.time() < deadline:
         time.sleep(0.5)

@@ -121,7 +121,8 @@ def fetch(
                     why = check_address(ip)
                     if why:
                         raise FetchRefused(
-                            f"refused {host}: it resolves to {ip}, a {why} address (--allow-private opens it for a lab)"
+                            f"refused {host}: it resolves to {ip}, a {why} address "
+                            "(--allow-private opens it for a lab)"
                         )
             ip = ips[0]
             pinned = target.copy_with(host=ip)

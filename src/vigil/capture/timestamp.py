@@ -13,6 +13,7 @@ import hashlib
 import httpx
 from cryptography import x509
 from rfc3161_client import (
+    HashAlgorithm,
     PKIStatus,
     TimestampRequestBuilder,
     VerificationError,
@@ -33,7 +34,14 @@ def message(digests: list[str]) -> bytes:
 
 def request_token(tsa_url: str, data: bytes, timeout: float = 30.0) -> bytes:
     """Ask the TSA for a token over `data`; returns the DER time-stamp response."""
-    req = TimestampRequestBuilder().data(data).nonce(nonce=True).cert_request(cert_request=True).build()
+    req = (
+        TimestampRequestBuilder()
+        .data(data)
+        .hash_algorithm(HashAlgorithm.SHA256)
+        .nonce(nonce=True)
+        .cert_request(cert_request=True)
+        .build()
+    )
     try:
         resp = httpx.post(
             tsa_url,

@@ -258,7 +258,9 @@ def current_documents(session: Session) -> Sequence[Document]:
 
 
 def reextract(store: Store, everything: bool = False) -> tuple[int, int]:
-    """Re-run extraction with this version; older documents stay, marked superseded. Returns (done, skipped)."""
+    """Re-run extraction with this version; older documents stay, marked superseded.
+
+    Returns (done, skipped)."""
     done = skipped = 0
     with store.sessions() as session:
         todo = [(d.id, d.blob_sha256, d.extractor_version) for d in current_documents(session)]

@@ -156,7 +156,8 @@ def search_documents(session: Session, query: str, limit: int = 20) -> list[tupl
     else:
         rows = session.execute(
             text(
-                "SELECT id, title, ts_rank(to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, '')), "
+                "SELECT id, title, ts_rank(to_tsvector('english', "
+                "coalesce(title, '') || ' ' || coalesce(text, '')), "
                 "websearch_to_tsquery('english', :q)) AS r FROM documents WHERE to_tsvector('english', "
                 "coalesce(title, '') || ' ' || coalesce(text, '')) @@ websearch_to_tsquery('english', :q) "
                 "AND superseded_by IS NULL ORDER BY r DESC LIMIT :n"
