@@ -29,6 +29,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_store.py
 
 # Re-resolve the pinned dependencies (needs network); keeps only the model's wheel hash.
 lock:

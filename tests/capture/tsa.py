@@ -48,12 +48,59 @@ def _run(*args: str, cwd: Path) -> None:
 def make_authority(d: Path) -> Path:
     (d / "tsa.cnf").write_text(CONFIG.format(dir=d))
     (d / "serial").write_text("01\n")
-    _run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
-         "-subj", "/CN=Vigil Test Root", "-config", "tsa.cnf", "-extensions", "ca_ext", cwd=d)
-    _run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
-         "-subj", "/CN=Vigil Test TSA", cwd=d)
-    _run("x509", "-req", "-in", "tsa.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-         "-out", "tsa.crt", "-days", "2", "-extfile", "tsa.cnf", "-extensions", "tsa_ext", cwd=d)
+    _run(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Vigil Test Root",
+        "-config",
+        "tsa.cnf",
+        "-extensions",
+        "ca_ext",
+        cwd=d,
+    )
+    _run(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "tsa.key",
+        "-out",
+        "tsa.csr",
+        "-subj",
+        "/CN=Vigil Test TSA",
+        cwd=d,
+    )
+    _run(
+        "x509",
+        "-req",
+        "-in",
+        "tsa.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "tsa.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "tsa.cnf",
+        "-extensions",
+        "tsa_ext",
+        cwd=d,
+    )
     return d / "ca.crt"
 
 
@@ -69,7 +116,7 @@ def authority() -> Iterator[tuple[str, Path]]:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with lock:
                     (d / "q.tsq").write_bytes(body)

@@ -35,13 +35,21 @@ def dumps(obj: Any) -> str:
 
 
 def append(session: Session, row: T) -> T:
-    """Add a row at the end of its table's hash chain."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": row.__class__.__name__})
+    """Add a row at the end of its table's hash chain.
+
+    The chain's last hash is read (under a lock on PostgreSQL) once per table per transaction, then
+    carried in the session, so bulk writes do not re-read it for every row.
+    """
     model: Any = type(row)
-    prev = session.scalar(select(model.row_hash).order_by(model.id.desc()).limit(1))
-    row.prev_hash = prev or "0" * 64
+    heads: dict[str, str] = session.info.setdefault("chain_heads", {})
+    name = model.__tablename__
+    if name not in heads:
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": name})
+        heads[name] = session.scalar(select(model.row_hash).order_by(model.id.desc()).limit(1)) or "0" * 64
+    row.prev_hash = heads[name]
     row.row_hash = custody.chain_hash(row.prev_hash, row.content())
+    heads[name] = row.row_hash
     session.add(row)
     session.flush()
     return row

@@ -71,17 +71,7 @@ def search(
             .params(q=words)
         )
     elif words:
-        vector = func.to_tsvector(
-            "english",
-            func.concat_ws(
-                " ",
-                StatementRow.text,
-                StatementRow.quote,
-                StatementRow.speaker_name,
-                StatementRow.target_name,
-                StatementRow.cue,
-            ),
-        )
+        vector: Any = literal_column("statements.search_vector")  # stored and indexed (migration 0001)
         tsq = func.websearch_to_tsquery("english", query)
         rank = func.ts_rank(vector, tsq)
         stmt = (

@@ -245,10 +245,11 @@ def _full_text_up() -> None:
         )
     else:
         op.execute(
-            "CREATE INDEX ix_statements_fts ON statements USING gin (to_tsvector('english', "
-            "coalesce(text, '') || ' ' || coalesce(quote, '') || ' ' || coalesce(speaker_name, '') || ' ' "
-            "|| coalesce(target_name, '') || ' ' || coalesce(cue, '')))"
+            "ALTER TABLE statements ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector("
+            "'english', coalesce(text, '') || ' ' || coalesce(quote, '') || ' ' "
+            "|| coalesce(speaker_name, '') || ' ' || coalesce(target_name, '') || ' ' || coalesce(cue, ''))) STORED"
         )
+        op.execute("CREATE INDEX ix_statements_fts ON statements USING gin (search_vector)")
         op.execute(
             "CREATE INDEX ix_documents_fts ON documents USING gin (to_tsvector('english', "
             "coalesce(title, '') || ' ' || coalesce(text, '')))"
@@ -263,6 +264,7 @@ def _full_text_down() -> None:
         op.execute("DROP TABLE IF EXISTS documents_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_statements_fts")
+        op.execute("ALTER TABLE statements DROP COLUMN IF EXISTS search_vector")
         op.execute("DROP INDEX IF EXISTS ix_documents_fts")
 
 

@@ -1,0 +1,152 @@
+"""Store figures: captures per second for local files, and search latency on 10,000 generated documents.
+
+SQLite and PostgreSQL side by side (PostgreSQL from VIGIL_BENCH_POSTGRES, default the local server; a
+throwaway database is created and dropped). Figures only; nothing asserts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from vigil.capture.intake import Options, capture_file
+from vigil.model import Actor, Extraction, Source, Statement
+from vigil.store.db import Store, open_store
+from vigil.store.records import save_extraction
+from vigil.store.search import search
+
+DOCS = int(os.environ.get("VIGIL_BENCH_DOCS", "10000"))
+FILES = 40
+QUERIES = ["report", "police detained", "release", "inquiry", "torture", "election", "sanctions", "visit"]
+WORDS = (
+    "ministry police report release inquiry torture election sanctions visit detained protest court "
+    "journalist activist border camp village army rebels aid water school hospital"
+).split()
+NAMES = ["Ana Silva", "Omar Lind", "Hana Berg", "Example Watch", "Freedonia", "Kordovia", "Rights Centre"]
+KINDS = ("accuse", "deny", "demand", "commit", "assert")
+
+
+def fake(i: int, rng: random.Random) -> Extraction:
+    sents = []
+    statements = []
+    pos = 0
+    for k in range(5):
+        words = " ".join(rng.choice(WORDS) for _ in range(14))
+        s = f"{rng.choice(NAMES)} said the {words}."
+        sents.append(s)
+        statements.append(
+            Statement(
+                id=f"s{k}",
+                kind=rng.choice(KINDS),
+                speaker="a1",
+                speaker_name=rng.choice(NAMES),
+                target=None,
+                target_name=rng.choice(NAMES),
+                text=s,
+                span=(pos, pos + len(s)),
+                quote=None,
+                cue="said",
+                date=f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}",
+                confidence=0.8,
+            )
+        )
+        pos += len(s) + 2
+    src = Source(sha256=f"{i:064x}", text="\n\n".join(sents), title=f"Generated story {i}")
+    return Extraction("0.1.0", src, [Actor(id="a1", name=NAMES[0], kind="person")], statements)
+
+
+def fill(store: Store) -> float:
+    rng = random.Random(7)
+    t0 = time.perf_counter()
+    batch = 500
+    for start in range(0, DOCS, batch):
+        with store.sessions.begin() as session:
+            from vigil.store.records import ensure_blob
+
+            for i in range(start, min(DOCS, start + batch)):
+                ex = fake(i, rng)
+                ensure_blob(session, ex.source.sha256, len(ex.source.text), "text/plain")
+                save_extraction(session, ex.source.sha256, ex)
+    return time.perf_counter() - t0
+
+
+def measure(name: str, store: Store, files: list[Path]) -> None:
+    opts = Options()
+    t0 = time.perf_counter()
+    for f in files:
+        capture_file(store, f, opts)
+    with_extraction = len(files) / (time.perf_counter() - t0)
+    opts = Options(extract=False)
+    copies = []
+    for f in files:
+        c = f.with_suffix(".copy")
+        c.write_bytes(f.read_bytes() + b"\n" + uuid.uuid4().hex.encode())
+        copies.append(c)
+    t0 = time.perf_counter()
+    for c in copies:
+        capture_file(store, c, opts)
+    bytes_only = len(copies) / (time.perf_counter() - t0)
+    filled = fill(store)
+    lat = []
+    with store.sessions() as session:
+        for _ in range(5):
+            for q in QUERIES:
+                t0 = time.perf_counter()
+                search(session, q, limit=20)
+                lat.append((time.perf_counter() - t0) * 1000)
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            search(session, q, kind="demand", since="2015", limit=20)
+            lat.append((time.perf_counter() - t0) * 1000)
+    lat.sort()
+    p95 = lat[int(len(lat) * 0.95) - 1]
+    print(
+        f"{name:<11} captures/s {with_extraction:7.1f} with extraction, {bytes_only:7.1f} bytes only | "
+        f"{DOCS:,} docs loaded in {filled:5.1f} s | "
+        f"search p50 {statistics.median(lat):6.1f} ms  p95 {p95:6.1f} ms"
+    )
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = []
+        for i in range(FILES):
+            f = root / f"in{i}.txt"
+            f.write_text(
+                f"Story {i}\n\nThe interior ministry said on Monday that {i} protesters were detained.\n\n"
+                f"Human Rights Watch urged the authorities to release them, its director said.\n"
+            )
+            files.append(f)
+        measure("sqlite", open_store(root / "sqlite"), files)
+        admin_url = os.environ.get(
+            "VIGIL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+        name = f"vigil_bench_{uuid.uuid4().hex[:8]}"
+        try:
+            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as exc:  # no server: say so and carry on
+            print(f"postgresql  not measured: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+            return 0
+        try:
+            store = open_store(root / "pg", admin_url.rsplit("/", 1)[0] + f"/{name}")
+            measure("postgresql", store, [f for f in files])
+            store.engine.dispose()
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
