@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/vigil extract $(SEED)
 
 test: $(STAMP)
+	@scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

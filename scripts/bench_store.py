@@ -26,10 +26,31 @@ from vigil.store.search import search
 DOCS = int(os.environ.get("VIGIL_BENCH_DOCS", "10000"))
 FILES = 40
 QUERIES = ["report", "police detained", "release", "inquiry", "torture", "election", "sanctions", "visit"]
-WORDS = (
-    "ministry police report release inquiry torture election sanctions visit detained protest court "
-    "journalist activist border camp village army rebels aid water school hospital"
-).split()
+WORDS = [
+    "ministry",
+    "police",
+    "report",
+    "release",
+    "inquiry",
+    "torture",
+    "election",
+    "sanctions",
+    "visit",
+    "detained",
+    "protest",
+    "court",
+    "journalist",
+    "activist",
+    "border",
+    "camp",
+    "village",
+    "army",
+    "rebels",
+    "aid",
+    "water",
+    "school",
+    "hospital",
+]
 NAMES = ["Ana Silva", "Omar Lind", "Hana Berg", "Example Watch", "Freedonia", "Kordovia", "Rights Centre"]
 KINDS = ("accuse", "deny", "demand", "commit", "assert")
 

@@ -247,7 +247,8 @@ def _full_text_up() -> None:
         op.execute(
             "ALTER TABLE statements ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector("
             "'english', coalesce(text, '') || ' ' || coalesce(quote, '') || ' ' "
-            "|| coalesce(speaker_name, '') || ' ' || coalesce(target_name, '') || ' ' || coalesce(cue, ''))) STORED"
+            "|| coalesce(speaker_name, '') || ' ' || coalesce(target_name, '') || ' ' "
+            "|| coalesce(cue, ''))) STORED"
         )
         op.execute("CREATE INDEX ix_statements_fts ON statements USING gin (search_vector)")
         op.execute(
