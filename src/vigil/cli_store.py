@@ -235,11 +235,13 @@ def register(app: typer.Typer) -> None:
     def verify() -> None:
         """Re-hash blobs, check WARC digests, row hash chains and timestamps; non-zero on any mismatch."""
         from vigil.store.db import open_store
+        from vigil.store.verify import record_verification
         from vigil.store.verify import verify as run
 
         try:
             store = open_store()
             problems = list(run(store))
+            record_verification(store, problems)
         except VigilError as exc:
             fail(str(exc))
         if problems:

@@ -159,6 +159,8 @@ def test_export_jsonl_csv_warc_wacz(store_env: Env, tmp_path: Path) -> None:
     names = zipfile.ZipFile(wacz).namelist()
     assert "datapackage.json" in names and any(n.startswith("archive/") for n in names)
     assert count(store_env, CustodyEvent) == 5  # one capture, four exports
+    store_env.vigil("verify")
+    assert count(store_env, CustodyEvent) == 6  # and the verification
 
 
 def test_kill_9_mid_directory_then_rerun(store_env: Env, tmp_path: Path) -> None:

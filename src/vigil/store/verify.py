@@ -57,6 +57,24 @@ def verify(store: Store) -> Iterator[Problem]:
                 yield Problem(f"timestamp {ts.id} of capture {ts.capture_id}", why)
 
 
+def record_verification(store: Store, problems: list[Problem]) -> None:
+    """A verification is itself a custody event: who checked, when, and what was found."""
+    from vigil.store.records import append, dumps
+    from vigil.store.tables import CustodyEvent
+
+    with store.sessions.begin() as session:
+        append(
+            session,
+            CustodyEvent(
+                capture_id=None,
+                action="verified",
+                actor=custody.collector(),
+                at=custody.now(),
+                details=dumps({"problems": [str(p) for p in problems][:100], "count": len(problems)}),
+            ),
+        )
+
+
 def _read(store: Store, sha: str) -> bytes | None:
     try:
         return store.blobs.get(sha)
