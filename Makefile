@@ -3,7 +3,6 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SEED := tests/data/seed_un_xinjiang_visit.txt
 
 .PHONY: demo test lint eval bench lock clean
 
@@ -14,7 +13,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/vigil extract $(SEED)
+	$(BIN)/python scripts/demo.py
 
 test: $(STAMP)
 	@scripts/ensure_chromium.sh

@@ -122,9 +122,10 @@ def show(result: Extraction) -> None:
     out.print(actors)
 
 
-from vigil.cli_store import register  # noqa: E402  (the store's commands join the same app)
+from vigil import cli_store, cli_web  # noqa: E402  (their commands join the same app)
 
-register(app)
+cli_store.register(app)
+cli_web.register(app)
 
 
 @app.command()

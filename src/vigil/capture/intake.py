@@ -25,6 +25,7 @@ class Options:
     tsa_url: str | None = None
     tsa_chain: bytes | None = None
     extract: bool = True
+    collector: str | None = None
 
 
 def is_url(item: str) -> bool:
@@ -54,6 +55,7 @@ def capture_url(store: Store, url: str, opts: Options, batch: str | None = None)
         batch=batch,
         screenshot=shot,
         extract=opts.extract,
+        collector=opts.collector,
     )
     stamp(store, done, opts)
     return done

@@ -88,10 +88,13 @@ def record_capture(
     batch: str | None = None,
     screenshot: bytes | None = None,
     extract: bool = True,
+    collector: str | None = None,
 ) -> Captured:
-    """Store the bytes, their WARC and the extraction, and append capture and custody records."""
+    """Store the bytes, their WARC and the extraction, and append capture and custody records.
+
+    The collector is the signed-in account when there is one, else the operating-system user."""
     when = custody.now()
-    who = custody.collector()
+    who = collector or custody.collector()
     tool = custody.tool()
     info = warc.info_record(who, tool, note)
     media = media_type_of(data, fetched.content_type if fetched else None)

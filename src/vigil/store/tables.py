@@ -193,6 +193,86 @@ class StatementRow(Chained, Base):
     origin: Mapped[str] = mapped_column(String(20), default="machine")
 
 
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(10))  # admin | editor | viewer
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[str] = mapped_column(String(40))
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class CaseMember(Base):
+    __tablename__ = "case_members"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))  # owner | editor | viewer
+
+
+class CaseCapture(Base):
+    __tablename__ = "case_captures"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), primary_key=True)
+    added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[str] = mapped_column(String(40))
+
+
+class Review(Chained, Base):
+    """A person's decision on a statement; the latest one for a statement is its reviewed state."""
+
+    __tablename__ = "reviews"
+    HASHED = ("statement_id", "action", "changes", "reviewer", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # accepted | edited | rejected | added
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+    reviewer: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class ActorMerge(Chained, Base):
+    """Two names of one actor within a case, merged by a person (recorded, never a delete)."""
+
+    __tablename__ = "actor_merges"
+    HASHED = ("case_id", "from_key", "into_key", "by", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_key: Mapped[str] = mapped_column(Text)
+    into_key: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+
+
 Index("ix_captures_source", Capture.source_path, Capture.page_sha256)
 
-CHAINED: tuple[type[Chained], ...] = (Capture, Timestamp, CustodyEvent, Document, ActorRow, StatementRow)
+CHAINED: tuple[type[Chained], ...] = (
+    Capture,
+    Timestamp,
+    CustodyEvent,
+    Document,
+    ActorRow,
+    StatementRow,
+    Review,
+    ActorMerge,
+)

@@ -1,0 +1,51 @@
+"""`make demo`: extract the seed, then build a fresh demo store and serve the workbench on 127.0.0.1:8000."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+HOME = Path(os.environ.get("VIGIL_DEMO_HOME", ROOT / "vigil-demo"))
+
+
+def main() -> int:
+    vigil = [sys.executable, "-m", "vigil"]
+    subprocess.run([*vigil, "extract", str(DATA / "seed_un_xinjiang_visit.txt")], check=True)
+    if os.environ.get("VIGIL_DEMO_NO_SERVE"):
+        return 0
+    shutil.rmtree(HOME, ignore_errors=True)
+    env = {**os.environ, "VIGIL_HOME": str(HOME), "VIGIL_COLLECTOR": "demo"}
+    env.pop("VIGIL_DATABASE_URL", None)
+    files = [DATA / "seed_un_xinjiang_visit.txt", *sorted((DATA / "examples").glob("*.txt"))]
+    subprocess.run([*vigil, "capture", *map(str, files), "--note", "demo article"], check=True, env=env)
+    password = secrets.token_urlsafe(12)
+    subprocess.run([*vigil, "user", "add", "demo", "--role", "admin", "--password-stdin"], input=password + "\n",
+                   text=True, check=True, env=env)
+    from vigil.capture.custody import now
+    from vigil.store.db import open_store
+    from vigil.store.tables import Capture, Case, CaseCapture, CaseMember, User
+
+    store = open_store(HOME)
+    with store.sessions.begin() as s:
+        from sqlalchemy import select
+
+        user = s.scalars(select(User).where(User.name == "demo")).one()
+        case = Case(name="UN visit to Xinjiang (demo)", description="The seed article and two example articles.",
+                    created_by=user.id, created_at=now())
+        s.add(case)
+        s.flush()
+        s.add(CaseMember(case_id=case.id, user_id=user.id, role="owner"))
+        for cap in s.scalars(select(Capture)):
+            s.add(CaseCapture(case_id=case.id, capture_id=cap.id, added_by=user.id, added_at=now()))
+    print("\nDemo workbench: http://127.0.0.1:8000   user: demo   password:", password, "\n(Ctrl-C stops it)")
+    os.execvpe(sys.executable, [*vigil, "serve", "--host", "127.0.0.1", "--port", "8000"], env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

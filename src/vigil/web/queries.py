@@ -1,0 +1,215 @@
+"""What the workbench reads, always through a case the user belongs to."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vigil.extract.actors import fold
+from vigil.store.tables import (
+    ActorMerge,
+    ActorRow,
+    Capture,
+    Case,
+    CaseCapture,
+    CaseMember,
+    Document,
+    Review,
+    StatementRow,
+    User,
+)
+
+WRITE_ROLES = ("owner", "editor")
+
+
+def membership(session: Session, user: User, case_id: int) -> tuple[Case, str] | None:
+    """The case and the user's role in it, or None (which the app answers with 404)."""
+    row = session.execute(
+        select(Case, CaseMember.role)
+        .join(CaseMember, CaseMember.case_id == Case.id)
+        .where(Case.id == case_id, CaseMember.user_id == user.id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def cases_of(session: Session, user: User) -> list[tuple[Case, str, int]]:
+    rows = session.execute(
+        select(Case, CaseMember.role, func.count(CaseCapture.capture_id))
+        .join(CaseMember, CaseMember.case_id == Case.id)
+        .outerjoin(CaseCapture, CaseCapture.case_id == Case.id)
+        .where(CaseMember.user_id == user.id)
+        .group_by(Case.id, CaseMember.role)
+        .order_by(Case.id)
+    ).all()
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def capture_in_case(session: Session, case_id: int, capture_id: int) -> Capture | None:
+    return session.scalar(
+        select(Capture)
+        .join(CaseCapture, CaseCapture.capture_id == Capture.id)
+        .where(CaseCapture.case_id == case_id, Capture.id == capture_id)
+    )
+
+
+def sources(session: Session, case_id: int) -> list[tuple[Capture, Document | None]]:
+    caps = session.scalars(
+        select(Capture)
+        .join(CaseCapture, CaseCapture.capture_id == Capture.id)
+        .where(CaseCapture.case_id == case_id)
+        .order_by(Capture.id)
+    ).all()
+    return [(c, current_document(session, c.page_sha256)) for c in caps]
+
+
+def current_document(session: Session, sha: str) -> Document | None:
+    return session.scalar(
+        select(Document)
+        .where(Document.blob_sha256 == sha, Document.superseded_by.is_(None))
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+
+
+def case_documents(session: Session, case_id: int) -> list[Document]:
+    docs = [d for _, d in sources(session, case_id) if d is not None]
+    seen: set[int] = set()
+    return [d for d in docs if not (d.id in seen or seen.add(d.id))]  # type: ignore[func-returns-value]
+
+
+@dataclass
+class StatementView:
+    id: int
+    document_id: int
+    kind: str
+    speaker: str | None
+    target: str | None
+    date: str | None
+    text: str
+    quote: str | None
+    span: tuple[int, int]
+    confidence: float
+    origin: str
+    status: str  # machine | accepted | edited | rejected | added
+    reviewer: str | None = None
+    reviewed_at: str | None = None
+    machine: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None
+    capture_id: int | None = None
+
+
+def statement_views(session: Session, case_id: int, document: Document | None = None) -> list[StatementView]:
+    docs = [document] if document is not None else case_documents(session, case_id)
+    if not docs:
+        return []
+    caps = {d.blob_sha256: c.id for c, d in sources(session, case_id) if d is not None}
+    rows = session.scalars(
+        select(StatementRow)
+        .where(StatementRow.document_id.in_([d.id for d in docs]))
+        .order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id)
+    ).all()
+    latest = latest_reviews(session, [r.id for r in rows])
+    by_doc = {d.id: d for d in docs}
+    out = []
+    for r in rows:
+        v = StatementView(
+            r.id,
+            r.document_id,
+            r.kind,
+            r.speaker_name,
+            r.target_name,
+            r.date,
+            r.text,
+            r.quote,
+            (r.span_start, r.span_end),
+            r.confidence,
+            r.origin,
+            "added" if r.origin == "person" else "machine",
+            machine={"kind": r.kind, "speaker": r.speaker_name, "target": r.target_name, "date": r.date},
+            title=by_doc[r.document_id].title,
+            capture_id=caps.get(by_doc[r.document_id].blob_sha256),
+        )
+        rev = latest.get(r.id)
+        if rev is not None:
+            v.status, v.reviewer, v.reviewed_at = rev.action, rev.reviewer, rev.at
+            if rev.action == "edited":
+                changes = json.loads(rev.changes)
+                v.kind = changes.get("kind", v.kind)
+                v.speaker = changes.get("speaker", v.speaker)
+                v.target = changes.get("target", v.target)
+                v.date = changes.get("date", v.date)
+        out.append(v)
+    return out
+
+
+def latest_reviews(session: Session, ids: list[int]) -> dict[int, Review]:
+    if not ids:
+        return {}
+    rows = session.scalars(select(Review).where(Review.statement_id.in_(ids)).order_by(Review.id)).all()
+    return {r.statement_id: r for r in rows}
+
+
+@dataclass
+class ActorView:
+    key: str
+    name: str
+    kind: str
+    aliases: list[str]
+    titles: list[str]
+    documents: set[int]
+    said: int = 0
+    about: int = 0
+
+
+def merges(session: Session, case_id: int) -> dict[str, str]:
+    rows = session.scalars(
+        select(ActorMerge).where(ActorMerge.case_id == case_id).order_by(ActorMerge.id)
+    ).all()
+    m: dict[str, str] = {}
+    for r in rows:
+        m[r.from_key] = r.into_key
+    return m
+
+
+def resolve_key(key: str, m: dict[str, str]) -> str:
+    seen = set()
+    while key in m and key not in seen:
+        seen.add(key)
+        key = m[key]
+    return key
+
+
+def actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
+    docs = case_documents(session, case_id)
+    m = merges(session, case_id)
+    out: dict[str, ActorView] = {}
+    if not docs:
+        return out
+    for a in session.scalars(select(ActorRow).where(ActorRow.document_id.in_([d.id for d in docs]))):
+        key = resolve_key(fold(a.name), m)
+        v = out.get(key)
+        if v is None:
+            v = out[key] = ActorView(key, a.name, a.kind, [], [], set())
+        for alias in [a.name, *json.loads(a.aliases)]:
+            if alias not in v.aliases and alias != v.name:
+                v.aliases.append(alias)
+        for t in json.loads(a.titles):
+            if t not in v.titles:
+                v.titles.append(t)
+        v.documents.add(a.document_id)
+    for s in statement_views(session, case_id):
+        if s.status == "rejected":
+            continue
+        if s.speaker and (k := resolve_key(fold(s.speaker), m)) in out:
+            out[k].said += 1
+        if s.target and (k := resolve_key(fold(s.target), m)) in out:
+            out[k].about += 1
+    return out
+
+
+def actor_key(name: str | None, m: dict[str, str]) -> str | None:
+    return resolve_key(fold(name), m) if name else None
