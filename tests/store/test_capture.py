@@ -20,9 +20,15 @@ SEED = Path(__file__).parent.parent / "data" / "seed_un_xinjiang_visit.txt"
 
 
 def count(env: Env, model: type) -> int:
-    store = env.open()
-    with store.sessions() as s:
-        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+    """Rows in a table, read without opening (and so without migrating) the store."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(env.url or f"sqlite:///{env.home / 'vigil.db'}")
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(model)).scalar() or 0)
+    finally:
+        engine.dispose()
 
 
 def test_capture_a_file_keeps_bytes_warc_custody_and_extraction(store_env: Env) -> None:
@@ -170,21 +176,21 @@ def test_kill_9_mid_directory_then_rerun(store_env: Env, tmp_path: Path) -> None
         (folder / f"item{i:03d}.txt").write_text(
             f"Report {i}\n\nThe ministry said on Monday that {i} people were detained. Rights groups urged their release.\n"
         )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vigil", "capture", str(folder)],
-        env=store_env.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    store_env.open().engine.dispose()  # create and migrate the store first, so polling never races it
+    log = tmp_path / "capture.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vigil", "capture", str(folder)],
+            env=store_env.env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.time() + 240
     while time.time() < deadline:
-        time.sleep(0.5)
-        try:
-            n = count(store_env, Capture)
-        except Exception:  # the database may not exist yet
-            n = 0
-        if n >= 20:
+        time.sleep(0.3)
+        assert proc.poll() is None, f"capture ended before it was killed: {log.read_text()[-500:]}"
+        if count(store_env, Capture) >= 20:
             break
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
