@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -46,6 +48,7 @@ from vigil.store.tables import (
     User,
 )
 from vigil.web import auth, queries
+from vigil.web.csrf import CSRFMiddleware
 
 HERE = Path(__file__).parent
 DATE_RX = re.compile(r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}(?:-\d{2})?)$")
@@ -76,18 +79,13 @@ Who = Annotated[Identity, Depends(identity)]
 def create_app(store: Store | None = None, allow_private: bool = False) -> FastAPI:
     """The ASGI app over `store` (default: the one VIGIL_HOME / VIGIL_DATABASE_URL name)."""
     st = store or open_store()
-    app = FastAPI(
-        title="Vigil workbench",
-        version="0.1.0",
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
-        redoc_url=None,
-    )
+    app = FastAPI(title="Vigil workbench", version="0.1.0", docs_url=None, openapi_url=None, redoc_url=None)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = highlight
     templates.env.filters["fromjson"] = json.loads
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.store = st
+    app.add_middleware(CSRFMiddleware)
 
     @contextmanager
     def db() -> Iterator[Session]:
@@ -137,12 +135,15 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
 
     @app.post("/login", include_in_schema=False)
     def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()]) -> Response:
-        try:
-            with db() as s:
+        error: str | None = None
+        with db() as s:  # a failed attempt is counted and committed, so lockout works
+            try:
                 user = auth.authenticate(s, name, password)
                 token, _ = auth.start_session(s, user)
-        except auth.SignInError as exc:
-            resp = page(request, "login.html", None, error=str(exc))
+            except auth.SignInError as exc:
+                error = str(exc)
+        if error is not None:
+            resp = page(request, "login.html", None, error=error)
             resp.status_code = 401
             return resp
         resp2 = RedirectResponse("/", status_code=303)
@@ -761,6 +762,14 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
     @api.get("/cases/{case_id}/sources/{capture_id}/original")
     def api_original(who: Who, case_id: int, capture_id: int, part: str = "page") -> Response:
         return original(who, case_id, capture_id, part)
+
+    @api.get("/openapi.json", include_in_schema=False)
+    def openapi(who: Who) -> JSONResponse:
+        return JSONResponse(get_openapi(title=app.title, version=app.version, routes=app.routes))
+
+    @api.get("/docs", include_in_schema=False)
+    def docs(who: Who) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Vigil API")
 
     app.include_router(api)
     return app
