@@ -25,8 +25,13 @@ def main() -> int:
     files = [DATA / "seed_un_xinjiang_visit.txt", *sorted((DATA / "examples").glob("*.txt"))]
     subprocess.run([*vigil, "capture", *map(str, files), "--note", "demo article"], check=True, env=env)
     password = secrets.token_urlsafe(12)
-    subprocess.run([*vigil, "user", "add", "demo", "--role", "admin", "--password-stdin"], input=password + "\n",
-                   text=True, check=True, env=env)
+    subprocess.run(
+        [*vigil, "user", "add", "demo", "--role", "admin", "--password-stdin"],
+        input=password + "\n",
+        text=True,
+        check=True,
+        env=env,
+    )
     from vigil.capture.custody import now
     from vigil.store.db import open_store
     from vigil.store.tables import Capture, Case, CaseCapture, CaseMember, User
@@ -36,8 +41,12 @@ def main() -> int:
         from sqlalchemy import select
 
         user = s.scalars(select(User).where(User.name == "demo")).one()
-        case = Case(name="UN visit to Xinjiang (demo)", description="The seed article and two example articles.",
-                    created_by=user.id, created_at=now())
+        case = Case(
+            name="UN visit to Xinjiang (demo)",
+            description="The seed article and two example articles.",
+            created_by=user.id,
+            created_at=now(),
+        )
         s.add(case)
         s.flush()
         s.add(CaseMember(case_id=case.id, user_id=user.id, role="owner"))

@@ -212,7 +212,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
                 .order_by(User.name)
             ).all()
             rows = queries.sources(s, case_id)
-            counts = {d.id: len(queries.statement_views(s, case_id, d)) for _, d in rows if d is not None}
+            counts = queries.statement_counts(s, [d.id for _, d in rows if d is not None])
             return page(
                 request,
                 "case.html",

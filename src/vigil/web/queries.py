@@ -57,13 +57,29 @@ def capture_in_case(session: Session, case_id: int, capture_id: int) -> Capture 
 
 
 def sources(session: Session, case_id: int) -> list[tuple[Capture, Document | None]]:
-    caps = session.scalars(
-        select(Capture)
+    """The case's captures with their current documents, in one query."""
+    rows = session.execute(
+        select(Capture, Document)
         .join(CaseCapture, CaseCapture.capture_id == Capture.id)
+        .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
         .where(CaseCapture.case_id == case_id)
-        .order_by(Capture.id)
+        .order_by(Capture.id, Document.id.desc())
     ).all()
-    return [(c, current_document(session, c.page_sha256)) for c in caps]
+    out: dict[int, tuple[Capture, Document | None]] = {}
+    for cap, doc in rows:
+        out.setdefault(cap.id, (cap, doc))
+    return list(out.values())
+
+
+def statement_counts(session: Session, doc_ids: list[int]) -> dict[int, int]:
+    if not doc_ids:
+        return {}
+    rows = session.execute(
+        select(StatementRow.document_id, func.count())
+        .where(StatementRow.document_id.in_(doc_ids))
+        .group_by(StatementRow.document_id)
+    ).all()
+    return {int(d): int(n) for d, n in rows}
 
 
 def current_document(session: Session, sha: str) -> Document | None:
