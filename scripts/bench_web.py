@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -52,7 +53,7 @@ def main() -> int:
                 cap = append(
                     s,
                     Capture(
-                        uid=doc.blob_sha256[:36],
+                        uid=str(uuid.uuid4()),
                         method="file",
                         requested_url=None,
                         final_url=None,

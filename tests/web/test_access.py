@@ -185,3 +185,35 @@ def test_session_cookie_flags(world: tuple[Store, dict[str, int]]) -> None:
     assert "httponly" in cookie and "samesite=strict" in cookie
     with store.sessions() as s:
         assert s.scalars(select(Capture)).first() is not None
+
+
+def test_a_review_stands_after_reextraction(tmp_path: Path) -> None:
+    from vigil.store.records import reextract
+
+    store = open_store(tmp_path, f"sqlite:///{tmp_path / 'vigil.db'}")
+    cap = record_capture(store, SEED.read_bytes(), method="upload", uri="urn:upload:seed").capture
+    with store.sessions.begin() as s:
+        uid = add_user(s, "alice", PASSWORD, "editor").id
+        case = Case(name="c", description="", created_by=uid, created_at="2026-01-01")
+        s.add(case)
+        s.flush()
+        s.add(CaseMember(case_id=case.id, user_id=uid, role="owner"))
+        s.add(CaseCapture(case_id=case.id, capture_id=cap.id, added_by=uid, added_at="2026-01-01"))
+        first = s.scalars(select(StatementRow).order_by(StatementRow.id)).first()
+        assert first is not None
+        case_id, sid = case.id, first.id
+    c, csrf = client(store, "alice")
+    r = c.post(
+        f"/api/cases/{case_id}/statements/{sid}/review",
+        headers={"X-CSRF-Token": csrf},
+        json={"action": "edited", "changes": {"kind": "assert"}},
+    )
+    assert r.status_code == 200 and r.json()["kind"] == "assert"
+    assert reextract(store, everything=True) == (1, 0)
+    views = c.get(f"/api/cases/{case_id}/statements").json()
+    kept = [v for v in views if v["id"] == sid]
+    assert kept and kept[0]["status"] == "edited" and kept[0]["kind"] == "assert"
+    fresh = [v for v in views if v["text"] == kept[0]["text"] and v["id"] != sid]
+    assert fresh and fresh[0]["status"] == "machine" and fresh[0]["kind"] == "commit"  # shown beside it
+    page = c.get(f"/cases/{case_id}/sources/{cap.id}").text
+    assert "the review stands" in page

@@ -850,7 +850,11 @@ def timeline(rows: list[queries.StatementView]) -> list[tuple[str, list[queries.
 def highlight(doc: Document, statements: list[queries.StatementView], actors: list[ActorRow]) -> Markup:
     """The document text, statements marked by kind and actor mentions underlined."""
     text = doc.text
-    marks = [(v.span[0], v.span[1], v) for v in statements if v.status != "rejected"]
+    marks = [
+        (v.span[0], v.span[1], v)
+        for v in statements
+        if v.status != "rejected" and text[v.span[0] : v.span[1]] == v.text
+    ]  # spans of this text only
     mentions: list[tuple[int, int, str]] = []
     for actor in actors:
         for s, e in json.loads(actor.mentions):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from vigil.extract.actors import fold
 from vigil.store.tables import (
@@ -60,6 +60,7 @@ def sources(session: Session, case_id: int) -> list[tuple[Capture, Document | No
     """The case's captures with their current documents, in one query."""
     rows = session.execute(
         select(Capture, Document)
+        .options(defer(Document.text), defer(Document.captions), defer(Document.removed))
         .join(CaseCapture, CaseCapture.capture_id == Capture.id)
         .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
         .where(CaseCapture.case_id == case_id)
@@ -118,20 +119,43 @@ class StatementView:
     capture_id: int | None = None
 
 
+def _case_statements(case_id: int, document: Document | None) -> Any:
+    """Statements of the case's current documents, with each one's title and capture, as one query."""
+    q = (
+        select(StatementRow, Document.title, Capture.id)
+        .join(Document, Document.id == StatementRow.document_id)
+        .join(Capture, Capture.page_sha256 == Document.blob_sha256)
+        .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == case_id))
+        # current documents, and reviewed statements of earlier extractions: a review stands
+        .where(Document.superseded_by.is_(None) | StatementRow.id.in_(select(Review.statement_id)))
+    )
+    if document is not None:
+        q = q.where(Document.blob_sha256 == document.blob_sha256)
+    return q.order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, Capture.id)
+
+
 def statement_views(session: Session, case_id: int, document: Document | None = None) -> list[StatementView]:
-    docs = [document] if document is not None else case_documents(session, case_id)
-    if not docs:
-        return []
-    caps = {d.blob_sha256: c.id for c, d in sources(session, case_id) if d is not None}
-    rows = session.scalars(
-        select(StatementRow)
-        .where(StatementRow.document_id.in_([d.id for d in docs]))
-        .order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id)
-    ).all()
-    latest = latest_reviews(session, [r.id for r in rows])
-    by_doc = {d.id: d for d in docs}
+    rows = session.execute(_case_statements(case_id, document)).all()
+    ids = {r[0].id for r in rows}
+    reviews: dict[int, Review] = {}
+    if ids:
+        rq = (
+            select(Review)
+            .where(
+                Review.statement_id.in_(
+                    _case_statements(case_id, document).with_only_columns(StatementRow.id)
+                )
+            )
+            .order_by(Review.id)
+        )
+        for rev in session.scalars(rq):
+            reviews[rev.statement_id] = rev
     out = []
-    for r in rows:
+    seen: set[int] = set()
+    for r, title, capture_id in rows:
+        if r.id in seen:
+            continue
+        seen.add(r.id)
         v = StatementView(
             r.id,
             r.document_id,
@@ -146,14 +170,14 @@ def statement_views(session: Session, case_id: int, document: Document | None = 
             r.origin,
             "added" if r.origin == "person" else "machine",
             machine={"kind": r.kind, "speaker": r.speaker_name, "target": r.target_name, "date": r.date},
-            title=by_doc[r.document_id].title,
-            capture_id=caps.get(by_doc[r.document_id].blob_sha256),
+            title=title,
+            capture_id=capture_id,
         )
-        rev = latest.get(r.id)
-        if rev is not None:
-            v.status, v.reviewer, v.reviewed_at = rev.action, rev.reviewer, rev.at
-            if rev.action == "edited":
-                changes = json.loads(rev.changes)
+        found = reviews.get(r.id)
+        if found is not None:
+            v.status, v.reviewer, v.reviewed_at = found.action, found.reviewer, found.at
+            if found.action == "edited":
+                changes = json.loads(found.changes)
                 v.kind = changes.get("kind", v.kind)
                 v.speaker = changes.get("speaker", v.speaker)
                 v.target = changes.get("target", v.target)
@@ -200,12 +224,15 @@ def resolve_key(key: str, m: dict[str, str]) -> str:
 
 
 def actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
-    docs = case_documents(session, case_id)
     m = merges(session, case_id)
     out: dict[str, ActorView] = {}
-    if not docs:
-        return out
-    for a in session.scalars(select(ActorRow).where(ActorRow.document_id.in_([d.id for d in docs]))):
+    current = (
+        select(Document.id)
+        .join(Capture, Capture.page_sha256 == Document.blob_sha256)
+        .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == case_id))
+        .where(Document.superseded_by.is_(None))
+    )
+    for a in session.scalars(select(ActorRow).where(ActorRow.document_id.in_(current))):
         key = resolve_key(fold(a.name), m)
         v = out.get(key)
         if v is None:
