@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint eval bench lock clean
+.PHONY: demo test lint eval bench lock clean screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+
+# Refresh the README's screenshots from the browser test.
+screenshots: $(STAMP)
+	VIGIL_SCREENSHOTS=docs $(BIN)/python -m pytest tests/web/test_browser.py
 
 eval: $(STAMP)
 	scripts/eval.sh

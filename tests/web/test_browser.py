@@ -13,7 +13,6 @@ from tests.web.conftest import PASSWORD, Served
 from vigil.capture.screenshot import FLAGS, chromium_path
 
 SEED = Path(__file__).parent.parent / "data" / "seed_un_xinjiang_visit.txt"
-SHOTS = Path(os.environ.get("VIGIL_SCREENSHOTS", Path(__file__).parent.parent.parent / "docs"))
 
 pytestmark = pytest.mark.skipif(
     not Path(chromium_path()).exists(),
@@ -29,6 +28,8 @@ def marked(page: object, selector: str) -> int:
 
 def test_sign_in_case_upload_review_search_export_timeline(served: Served, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("VIGIL_SCREENSHOTS") or tmp_path)  # `make screenshots` refreshes docs/
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=FLAGS)
@@ -55,8 +56,9 @@ def test_sign_in_case_upload_review_search_export_timeline(served: Served, tmp_p
         assert marked(page, "#article mark.st") == 8
         assert marked(page, "#article mark.demand") == 2
         expect(page.locator("#article .actor").first).to_be_visible()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "source-view.png"), full_page=True)
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "source-view.png"), full_page=True)
+        assert (shots / "source-view.png").stat().st_size > 10_000
 
         cards = page.locator(".st-card")
         first = cards.nth(0)
@@ -93,7 +95,7 @@ def test_sign_in_case_upload_review_search_export_timeline(served: Served, tmp_p
         expect(page.locator("#timeline")).to_contain_text("--03-08")
         expect(page.locator("#timeline")).to_contain_text("year unknown")
         expect(page.locator("#timeline")).to_contain_text("Undated")
-        page.screenshot(path=str(SHOTS / "timeline.png"), full_page=True)
+        page.screenshot(path=str(shots / "timeline.png"), full_page=True)
 
         page.click("header a:has-text('Actors')")
         expect(page.locator("table")).to_contain_text("Michelle Bachelet")
