@@ -53,6 +53,7 @@ from vigil.web.csrf import CSRFMiddleware
 HERE = Path(__file__).parent
 DATE_RX = re.compile(r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}(?:-\d{2})?)$")
 PAGE_SIZE = 50
+TIMELINE_PAGE = 500
 
 
 class NotSignedIn(Exception):
@@ -498,7 +499,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
 
     # ---- statements, actors, timeline ------------------------------------------------------------
     def filtered(s: Session, case_id: int, params: dict[str, str]) -> list[queries.StatementView]:
-        rows = queries.statement_views(s, case_id)
+        rows = queries.statement_views(s, case_id, params=params)
         q = params.get("q", "").strip().lower()
         words = re.findall(r"\w+", q)
         out = []
@@ -537,7 +538,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             fmt = request.query_params.get("format")
             if fmt in ("csv", "json"):
                 return export_response(s, who, case_id, rows, fmt)
-            speakers = sorted({v.speaker for v in queries.statement_views(s, case_id) if v.speaker})
+            speakers = queries.speakers(s, case_id)
             srcs = queries.sources(s, case_id)
             total = len(rows)
             start = (max(page_no, 1) - 1) * PAGE_SIZE
@@ -642,11 +643,23 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         return RedirectResponse(f"/cases/{case_id}/actors/{into}", status_code=303)
 
     @app.get("/cases/{case_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
-    def timeline_page(request: Request, who: Who, case_id: int) -> HTMLResponse:
+    def timeline_page(request: Request, who: Who, case_id: int, page_no: int = 1) -> HTMLResponse:
         with db() as s:
             case, role = member(s, who, case_id)
-            rows = [v for v in queries.statement_views(s, case_id) if v.status != "rejected"]
-            return page(request, "timeline.html", who, case=case, role=role, groups=timeline(rows))
+            rows = order_by_date([v for v in queries.statement_views(s, case_id) if v.status != "rejected"])
+            pages = max(1, -(-len(rows) // TIMELINE_PAGE))
+            page_no = min(max(page_no, 1), pages)
+            chunk = rows[(page_no - 1) * TIMELINE_PAGE : page_no * TIMELINE_PAGE]
+            return page(
+                request,
+                "timeline.html",
+                who,
+                case=case,
+                role=role,
+                groups=timeline(chunk),
+                page_no=page_no,
+                pages=pages,
+            )
 
     # ---- JSON API ------------------------------------------------------------------------------
     api = APIRouter(prefix="/api")
@@ -834,6 +847,11 @@ def sort_key(date: str) -> tuple[int, str]:
     if date.startswith("--"):
         return (1, date)
     return (0, date)
+
+
+def order_by_date(rows: list[queries.StatementView]) -> list[queries.StatementView]:
+    """Dated first (full and partial, in order), undated last."""
+    return sorted(rows, key=lambda v: (v.date is None, sort_key(v.date or ""), v.document_id, v.span[0]))
 
 
 def timeline(rows: list[queries.StatementView]) -> list[tuple[str, list[queries.StatementView]]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from vigil.extract.actors import fold
@@ -134,8 +135,45 @@ def _case_statements(case_id: int, document: Document | None) -> Any:
     return q.order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, Capture.id)
 
 
-def statement_views(session: Session, case_id: int, document: Document | None = None) -> list[StatementView]:
-    rows = session.execute(_case_statements(case_id, document)).all()
+def prefilter(q: Any, params: dict[str, str]) -> Any:
+    """Narrow statements not yet reviewed in SQL (a review may change what the filters see)."""
+    not_reviewed = StatementRow.id.not_in(select(Review.statement_id))
+    cond: list[Any] = []
+    for word in re.findall(r"\w+", params.get("q", "").lower()):
+        hay = func.lower(
+            func.coalesce(StatementRow.text, "")
+            + " "
+            + func.coalesce(StatementRow.quote, "")
+            + " "
+            + func.coalesce(StatementRow.speaker_name, "")
+            + " "
+            + func.coalesce(StatementRow.target_name, "")
+        )
+        cond.append(hay.contains(word, autoescape=True))
+    if params.get("kind"):
+        cond.append(StatementRow.kind == params["kind"])
+    if params.get("speaker"):
+        cond.append(
+            func.lower(StatementRow.speaker_name).contains(params["speaker"].lower(), autoescape=True)
+        )
+    if params.get("target"):
+        cond.append(func.lower(StatementRow.target_name).contains(params["target"].lower(), autoescape=True))
+    if params.get("since"):
+        cond.append(StatementRow.date >= params["since"])
+    if params.get("reviewed") == "yes":
+        cond.append(StatementRow.id.in_(select(Review.statement_id)))
+    if not cond:
+        return q
+    return q.where(or_(~not_reviewed, and_(*cond)))
+
+
+def statement_views(
+    session: Session, case_id: int, document: Document | None = None, params: dict[str, str] | None = None
+) -> list[StatementView]:
+    query = _case_statements(case_id, document)
+    if params:
+        query = prefilter(query, params)
+    rows = session.execute(query).all()
     ids = {r[0].id for r in rows}
     reviews: dict[int, Review] = {}
     if ids:
@@ -184,6 +222,11 @@ def statement_views(session: Session, case_id: int, document: Document | None = 
                 v.date = changes.get("date", v.date)
         out.append(v)
     return out
+
+
+def speakers(session: Session, case_id: int) -> list[str]:
+    q = _case_statements(case_id, None).with_only_columns(StatementRow.speaker_name).distinct().order_by(None)
+    return sorted({s for s in session.scalars(q) if s})
 
 
 def latest_reviews(session: Session, ids: list[int]) -> dict[int, Review]:
