@@ -208,6 +208,9 @@ class StatementReader:
                 cue.subject, cue.chain = subj, chain
                 return
             passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+            if passive is not None and tok is not cue.tok and tok.lemma_.lower() in ("quote", "cite", "report"):
+                cue.subject, cue.chain = passive, chain  # "X was quoted as saying": X speaks
+                return
             if passive is not None:
                 agent = next((c for c in tok.children if c.dep_ == "agent"), None)
                 pobj = (
