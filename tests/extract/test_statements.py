@@ -130,3 +130,20 @@ def test_spokesman_for_a_named_person_speaks_for_them() -> None:
     r = extract_text("A spokesman for Prime Minister Jan Kowal said his government would send aid.\n")
     st = by_sentence(r, "would send aid")
     assert [(s.kind, s.speaker_name) for s in st] == [("commit", "Jan Kowal")]
+
+
+def test_a_colon_after_a_speaker_is_a_cue() -> None:
+    r = extract_text(
+        "Protests went on.\n\nRights Centre director Jane Doe: “The authorities must free every detained protester now.”\n"
+    )
+    st = by_sentence(r, "Jane Doe:")
+    assert [(s.kind, s.speaker_name, s.cue) for s in st] == [("demand", "Jane Doe", ":")]
+
+
+def test_expressions_of_concern_and_welcome() -> None:
+    r = extract_text(
+        "The UN human rights office expressed concern over the detention of two journalists.\n\n"
+        "Amnesty International welcomed the release of the activists on Friday.\n"
+    )
+    assert [s.kind for s in by_sentence(r, "expressed concern")] == ["accuse"]
+    assert [s.kind for s in by_sentence(r, "welcomed the release")] == ["assert"]

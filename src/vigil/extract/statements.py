@@ -208,7 +208,11 @@ class StatementReader:
                 cue.subject, cue.chain = subj, chain
                 return
             passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-            if passive is not None and tok is not cue.tok and tok.lemma_.lower() in ("quote", "cite", "report"):
+            if (
+                passive is not None
+                and tok is not cue.tok
+                and tok.lemma_.lower() in ("quote", "cite", "report")
+            ):
                 cue.subject, cue.chain = passive, chain  # "X was quoted as saying": X speaks
                 return
             if passive is not None:
@@ -495,6 +499,8 @@ class StatementReader:
         if not made:
             made += self._according_to(sent)
         if not made:
+            made += self._colon(sent)
+        if not made:
             self._continuation(sent)
         self._record_subjects(sent, resolved, found)
 
@@ -521,6 +527,27 @@ class StatementReader:
             return 1
         return 0
 
+    def _colon(self, sent: Span) -> int:
+        """ "Amnesty's director, Jane Doe: “…”": a speaker, a colon, then a quotation."""
+        colon = next((t for t in sent if t.text == ":" and not _inside(t.idx, self.quotes)), None)
+        if colon is None or colon.i - sent.start > 12 or colon.i - sent.start < 1:
+            return 0
+        after = self.text[colon.idx + 1 : sent.end_char]
+        if not any(a <= colon.idx + 1 + k < b for a, b in self.quotes for k in range(min(4, len(after)))):
+            return 0
+        left = self.doc[sent.start : colon.i]
+        speaker = None
+        for tok in sorted(left, key=lambda t: (t.dep_ != "ROOT", -t.i)):
+            speaker = self.resolve(tok) if tok.pos_ in ("PROPN", "NOUN") else None
+            if speaker is not None and speaker.kind in ("person", "organization", "state"):
+                break
+            speaker = None
+        if speaker is None:
+            return 0
+        cue = Cue(tok=colon, kind="assert", chain=[colon], subject=left.root)
+        self._emit(sent, cue, speaker, cue_text=":")
+        return 1
+
     def _continuation(self, sent: Span) -> None:
         """A quotation that carries on an attributed one adds to its quote, not a new statement."""
         if not self.statements:
@@ -539,6 +566,8 @@ class StatementReader:
 
     # ---- one statement ----------------------------------------------------
     def _content(self, sent: Span, cue: Cue) -> list[Token]:
+        if cue.tok.text == ":":
+            return [t for t in sent if t.i > cue.tok.i]
         subj = cue.subject
         skip: set[int] = {t.i for t in cue.chain}
         if subj is not None:
