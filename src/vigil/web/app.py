@@ -53,6 +53,10 @@ from vigil.web.csrf import CSRFMiddleware
 HERE = Path(__file__).parent
 DATE_RX = re.compile(r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}(?:-\d{2})?)$")
 PAGE_SIZE = 50
+SOURCES_PAGE = 100
+SOURCE_MENU = 200
+EXPORT_LIMIT = 1_000_000
+API_LIMIT = 500
 TIMELINE_PAGE = 500
 
 
@@ -212,7 +216,9 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
                 .where(CaseMember.case_id == case_id)
                 .order_by(User.name)
             ).all()
-            rows = queries.sources(s, case_id)
+            total = queries.source_count(s, case_id)
+            page_no = max(int(request.query_params.get("page_no", "1") or 1), 1)
+            rows = queries.sources(s, case_id, (page_no - 1) * SOURCES_PAGE, SOURCES_PAGE)
             counts = queries.statement_counts(s, [d.id for _, d in rows if d is not None])
             return page(
                 request,
@@ -224,6 +230,9 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
                 sources=rows,
                 counts=counts,
                 error=request.query_params.get("error"),
+                page_no=page_no,
+                pages=max(1, -(-total // SOURCES_PAGE)),
+                total_sources=total,
             )
 
     @app.post("/cases/{case_id}/members", include_in_schema=False)
@@ -539,7 +548,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             if fmt in ("csv", "json"):
                 return export_response(s, who, case_id, rows, fmt)
             speakers = queries.speakers(s, case_id)
-            srcs = queries.sources(s, case_id)
+            srcs = queries.sources(s, case_id) if queries.source_count(s, case_id) <= SOURCE_MENU else []
             total = len(rows)
             start = (max(page_no, 1) - 1) * PAGE_SIZE
             query = "&".join(f"{k}={v}" for k, v in params.items() if v)
@@ -618,10 +627,8 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             a = views.get(key)
             if a is None:
                 raise HTTPException(404, "not found")
-            m = queries.merges(s, case_id)
-            rows = [v for v in queries.statement_views(s, case_id) if v.status != "rejected"]
-            by = [v for v in rows if queries.actor_key(v.speaker, m) == key]
-            about = [v for v in rows if queries.actor_key(v.target, m) == key]
+            by = queries.statements_of_actor(s, case_id, key, "speaker")
+            about = queries.statements_of_actor(s, case_id, key, "target")
             others = sorted((v for k, v in views.items() if k != key), key=lambda v: v.name)
             return page(
                 request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about, others=others
@@ -646,10 +653,12 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
     def timeline_page(request: Request, who: Who, case_id: int, page_no: int = 1) -> HTMLResponse:
         with db() as s:
             case, role = member(s, who, case_id)
-            rows = order_by_date([v for v in queries.statement_views(s, case_id) if v.status != "rejected"])
-            pages = max(1, -(-len(rows) // TIMELINE_PAGE))
-            page_no = min(max(page_no, 1), pages)
-            chunk = rows[(page_no - 1) * TIMELINE_PAGE : page_no * TIMELINE_PAGE]
+            page_no = max(page_no, 1)
+            rows, total = queries.statement_page(
+                s, case_id, {}, (page_no - 1) * TIMELINE_PAGE, TIMELINE_PAGE, order="date"
+            )
+            pages = max(1, -(-total // TIMELINE_PAGE))
+            chunk = [v for v in rows if v.status != "rejected"]
             return page(
                 request,
                 "timeline.html",
@@ -710,11 +719,16 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             }
 
     @api.get("/cases/{case_id}/statements")
-    def api_statements(request: Request, who: Who, case_id: int) -> list[dict[str, Any]]:
+    def api_statements(
+        request: Request, who: Who, case_id: int, offset: int = 0, limit: int = API_LIMIT
+    ) -> list[dict[str, Any]]:
         params = {k: request.query_params.get(k, "") for k in FILTERS}
         with db() as s:
             member(s, who, case_id)
-            return [statement_json(v) for v in filtered(s, case_id, params)]
+            rows, _ = queries.statement_page(
+                s, case_id, params, max(offset, 0), min(max(limit, 1), API_LIMIT)
+            )
+            return [statement_json(v) for v in rows]
 
     @api.post("/cases/{case_id}/statements/{statement_id}/review")
     async def api_review(request: Request, who: Who, case_id: int, statement_id: int) -> dict[str, Any]:
@@ -754,10 +768,13 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             ]
 
     @api.get("/cases/{case_id}/timeline")
-    def api_timeline(who: Who, case_id: int) -> list[dict[str, Any]]:
+    def api_timeline(who: Who, case_id: int, offset: int = 0, limit: int = API_LIMIT) -> list[dict[str, Any]]:
         with db() as s:
             member(s, who, case_id)
-            rows = [v for v in queries.statement_views(s, case_id) if v.status != "rejected"]
+            page_rows, _ = queries.statement_page(
+                s, case_id, {}, max(offset, 0), min(max(limit, 1), API_LIMIT), order="date"
+            )
+            rows = [v for v in page_rows if v.status != "rejected"]
             return [
                 {"date": g, "precision": precision(g), "statements": [statement_json(v) for v in vs]}
                 for g, vs in timeline(rows)
@@ -847,11 +864,6 @@ def sort_key(date: str) -> tuple[int, str]:
     if date.startswith("--"):
         return (1, date)
     return (0, date)
-
-
-def order_by_date(rows: list[queries.StatementView]) -> list[queries.StatementView]:
-    """Dated first (full and partial, in order), undated last."""
-    return sorted(rows, key=lambda v: (v.date is None, sort_key(v.date or ""), v.document_id, v.span[0]))
 
 
 def timeline(rows: list[queries.StatementView]) -> list[tuple[str, list[queries.StatementView]]]:

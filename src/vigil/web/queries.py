@@ -57,7 +57,16 @@ def capture_in_case(session: Session, case_id: int, capture_id: int) -> Capture 
     )
 
 
-def sources(session: Session, case_id: int) -> list[tuple[Capture, Document | None]]:
+def source_count(session: Session, case_id: int) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == case_id))
+        or 0
+    )
+
+
+def sources(
+    session: Session, case_id: int, offset: int = 0, limit: int | None = None
+) -> list[tuple[Capture, Document | None]]:
     """The case's captures with their current documents, in one query."""
     rows = session.execute(
         select(Capture, Document)
@@ -65,6 +74,15 @@ def sources(session: Session, case_id: int) -> list[tuple[Capture, Document | No
         .join(CaseCapture, CaseCapture.capture_id == Capture.id)
         .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
         .where(CaseCapture.case_id == case_id)
+        .where(
+            Capture.id.in_(
+                select(CaseCapture.capture_id)
+                .where(CaseCapture.case_id == case_id)
+                .order_by(CaseCapture.capture_id)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
         .order_by(Capture.id, Document.id.desc())
     ).all()
     out: dict[int, tuple[Capture, Document | None]] = {}
@@ -173,20 +191,17 @@ def statement_views(
     query = _case_statements(case_id, document)
     if params:
         query = prefilter(query, params)
-    rows = session.execute(query).all()
-    ids = {r[0].id for r in rows}
+    return _views(session, session.execute(query).all())
+
+
+def _views(session: Session, rows: Any) -> list[StatementView]:
+    """Statement rows (with title and capture) as views carrying their latest review."""
+    ids = [r[0].id for r in rows]
     reviews: dict[int, Review] = {}
-    if ids:
-        rq = (
-            select(Review)
-            .where(
-                Review.statement_id.in_(
-                    _case_statements(case_id, document).with_only_columns(StatementRow.id)
-                )
-            )
-            .order_by(Review.id)
-        )
-        for rev in session.scalars(rq):
+    for chunk in range(0, len(ids), 5000):
+        for rev in session.scalars(
+            select(Review).where(Review.statement_id.in_(ids[chunk : chunk + 5000])).order_by(Review.id)
+        ):
             reviews[rev.statement_id] = rev
     out = []
     seen: set[int] = set()
@@ -222,6 +237,110 @@ def statement_views(
                 v.date = changes.get("date", v.date)
         out.append(v)
     return out
+
+
+def matches(v: StatementView, params: dict[str, str]) -> bool:
+    """The workbench's filters on a statement as reviewed (kind, speaker… after any edit)."""
+    words = re.findall(r"\w+", params.get("q", "").lower())
+    hay = " ".join(x or "" for x in (v.text, v.quote, v.speaker, v.target)).lower()
+    reviewed = params.get("reviewed")
+    until = params.get("until")
+    return not (
+        (words and not all(w in hay for w in words))
+        or (params.get("kind") and v.kind != params["kind"])
+        or (params.get("speaker") and params["speaker"].lower() not in (v.speaker or "").lower())
+        or (params.get("target") and params["target"].lower() not in (v.target or "").lower())
+        or (params.get("source") and str(v.capture_id) != params["source"])
+        or (reviewed == "yes" and v.status == "machine")
+        or (reviewed == "no" and v.status != "machine")
+        or (params.get("since") and not (v.date and v.date >= params["since"]))
+        or (until and not (v.date and (v.date <= until or v.date.startswith(until))))
+    )
+
+
+def _sql_filters(q: Any, params: dict[str, str]) -> Any:
+    for word in re.findall(r"\w+", params.get("q", "").lower()):
+        hay = func.lower(
+            func.coalesce(StatementRow.text, "")
+            + " "
+            + func.coalesce(StatementRow.quote, "")
+            + " "
+            + func.coalesce(StatementRow.speaker_name, "")
+            + " "
+            + func.coalesce(StatementRow.target_name, "")
+        )
+        q = q.where(hay.contains(word, autoescape=True))
+    if params.get("kind"):
+        q = q.where(StatementRow.kind == params["kind"])
+    if params.get("speaker"):
+        q = q.where(
+            func.lower(StatementRow.speaker_name).contains(params["speaker"].lower(), autoescape=True)
+        )
+    if params.get("target"):
+        q = q.where(func.lower(StatementRow.target_name).contains(params["target"].lower(), autoescape=True))
+    if params.get("source", "").isdigit():
+        q = q.where(Capture.id == int(params["source"]))
+    if params.get("since"):
+        q = q.where(StatementRow.date >= params["since"])
+    if params.get("until"):
+        until = params["until"]
+        q = q.where(or_(StatementRow.date <= until, StatementRow.date.startswith(until)))
+    return q
+
+
+def by_date_sql() -> tuple[Any, ...]:
+    return (
+        StatementRow.date.is_(None),
+        func.substr(StatementRow.date, 1, 2) == "--",
+        StatementRow.date,
+        StatementRow.document_id,
+        StatementRow.span_start,
+    )
+
+
+def by_date(v: StatementView) -> tuple[Any, ...]:
+    return (v.date is None, (v.date or "").startswith("--"), v.date or "", v.document_id, v.span[0])
+
+
+def by_place(v: StatementView) -> tuple[Any, ...]:
+    return (v.document_id, v.span[0], v.id)
+
+
+def statement_page(
+    session: Session, case_id: int, params: dict[str, str], offset: int, limit: int, order: str = "place"
+) -> tuple[list[StatementView], int]:
+    """One page of the case's statements under the filters, and how many there are in all.
+
+    Statements no one has reviewed are filtered, counted and paged in SQL; reviewed ones (few) are
+    read whole and filtered as reviewed, then the two are merged in order."""
+    base = _case_statements(case_id, None)
+    reviewed_ids = select(Review.statement_id)
+    machine = _sql_filters(base.where(StatementRow.id.not_in(reviewed_ids)), params)
+    if params.get("reviewed") == "yes":
+        machine = machine.where(StatementRow.id.is_(None))
+    total = int(
+        session.scalar(machine.with_only_columns(func.count(func.distinct(StatementRow.id))).order_by(None))
+        or 0
+    )
+    ordered = machine.order_by(None).order_by(
+        *(
+            by_date_sql()
+            if order == "date"
+            else (StatementRow.document_id, StatementRow.span_start, StatementRow.id)
+        )
+    )
+    rows = session.execute(ordered.limit(offset + limit)).all()
+    views = _views(session, rows)
+    if params.get("reviewed") != "no":
+        done = [
+            v
+            for v in _views(session, session.execute(base.where(StatementRow.id.in_(reviewed_ids))).all())
+            if matches(v, params)
+        ]
+        views += done
+        total += len(done)
+    views.sort(key=by_date if order == "date" else by_place)
+    return views[offset : offset + limit], total
 
 
 def speakers(session: Session, case_id: int) -> list[str]:
@@ -287,14 +406,35 @@ def actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
             if t not in v.titles:
                 v.titles.append(t)
         v.documents.add(a.document_id)
-    for s in statement_views(session, case_id):
-        if s.status == "rejected":
-            continue
-        if s.speaker and (k := resolve_key(fold(s.speaker), m)) in out:
-            out[k].said += 1
-        if s.target and (k := resolve_key(fold(s.target), m)) in out:
-            out[k].about += 1
+    for column, attr in ((StatementRow.speaker_name, "said"), (StatementRow.target_name, "about")):
+        q = (
+            _case_statements(case_id, None)
+            .with_only_columns(column, func.count(func.distinct(StatementRow.id)))
+            .where(column.is_not(None))
+            .group_by(column)
+            .order_by(None)
+        )
+        for name, n in session.execute(q):  # machine counts; reviews show on each actor's page
+            k = resolve_key(fold(name), m)
+            if k in out:
+                setattr(out[k], attr, getattr(out[k], attr) + int(n))
     return out
+
+
+def statements_of_actor(
+    session: Session, case_id: int, key: str, role: str, limit: int = 500
+) -> list[StatementView]:
+    """Statements by (role "speaker") or about (role "target") the actor with this key."""
+    m = merges(session, case_id)
+    column = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
+    names = session.scalars(
+        _case_statements(case_id, None).with_only_columns(column).distinct().order_by(None)
+    )
+    mine = [n for n in names if n and resolve_key(fold(n), m) == key]
+    if not mine:
+        return []
+    rows = session.execute(_case_statements(case_id, None).where(column.in_(mine)).limit(limit)).all()
+    return [v for v in _views(session, rows) if v.status != "rejected"]
 
 
 def actor_key(name: str | None, m: dict[str, str]) -> str | None:
