@@ -44,6 +44,32 @@ NOT_NAMES = frozenset(
     + [d.lower() for d in calendar.day_name]
     + ["today", "yesterday", "tomorrow", "god"]
 )
+INSTITUTION_ADJ = frozenset(
+    {
+        "foreign",
+        "interior",
+        "riot",
+        "security",
+        "armed",
+        "military",
+        "national",
+        "regional",
+        "local",
+        "federal",
+        "central",
+        "provincial",
+        "municipal",
+        "public",
+        "judicial",
+        "electoral",
+        "presidential",
+        "royal",
+        "naval",
+        "secret",
+        "special",
+        "border",
+    }
+)
 AGE_NOUN = re.compile(r"^\d+-year-old$|^(?:the )?\d+-year-old$", re.I)
 
 
@@ -188,6 +214,10 @@ class ActorIndex:
                 start, label = roles[-1] + 1, "PERSON"
             if end <= start or self._dateline(Span(self.doc, start, end)):
                 continue
+            if end + 1 < len(self.doc) and self.doc[end].text == "-" and self.doc[end + 1].is_lower:
+                continue  # "a Harry Potter-themed protest": a name used as a modifier
+            if start > 0 and self.doc[start - 1].lower_.rstrip(".") in ("mr", "ms", "mrs", "dr", "miss"):
+                label = "PERSON"  # "Mr Anon" is a person whatever the tagger thought
             out.append(Span(self.doc, start, end, label=label))
         return out + self._titled_names({t.i for e in out for t in e})
 
@@ -521,11 +551,13 @@ class ActorIndex:
         words = [
             m
             for m in mods
-            if m.dep_ in ("compound", "amod")
-            and m.i not in self.token_actor
+            if m.i not in self.token_actor
             and m.is_lower
             and not self.country_of(m.text)
-            and m.lower_ not in ("own", "new", "former", "other", "such")
+            and (
+                (m.dep_ == "compound" and m.pos_ == "NOUN")
+                or (m.dep_ == "amod" and m.lower_ in INSTITUTION_ADJ)
+            )
         ]
         phrase = " ".join([w.text.lower() for w in words] + [tok.text.lower()])
         if owner is None and any(m.dep_ == "poss" and m.pos_ == "PRON" for m in mods):
