@@ -508,33 +508,9 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
 
     # ---- statements, actors, timeline ------------------------------------------------------------
     def filtered(s: Session, case_id: int, params: dict[str, str]) -> list[queries.StatementView]:
-        rows = queries.statement_views(s, case_id, params=params)
-        q = params.get("q", "").strip().lower()
-        words = re.findall(r"\w+", q)
-        out = []
-        for v in rows:
-            hay = " ".join(x or "" for x in (v.text, v.quote, v.speaker, v.target)).lower()
-            if words and not all(w in hay for w in words):
-                continue
-            if params.get("kind") and v.kind != params["kind"]:
-                continue
-            if params.get("speaker") and params["speaker"].lower() not in (v.speaker or "").lower():
-                continue
-            if params.get("target") and params["target"].lower() not in (v.target or "").lower():
-                continue
-            if params.get("source") and str(v.capture_id) != params["source"]:
-                continue
-            reviewed = params.get("reviewed")
-            if (reviewed == "yes" and v.status == "machine") or (reviewed == "no" and v.status != "machine"):
-                continue
-            if params.get("since") and not (v.date and v.date >= params["since"]):
-                continue
-            if params.get("until") and not (
-                v.date and (v.date <= params["until"] or v.date.startswith(params["until"]))
-            ):
-                continue
-            out.append(v)
-        return out
+        """Every statement of the case under the filters (for exports)."""
+        rows, _ = queries.statement_page(s, case_id, params, 0, EXPORT_LIMIT)
+        return rows
 
     FILTERS = ("q", "kind", "speaker", "target", "source", "reviewed", "since", "until")
 

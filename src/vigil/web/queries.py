@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from vigil.extract.actors import fold
@@ -153,45 +153,8 @@ def _case_statements(case_id: int, document: Document | None) -> Any:
     return q.order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, Capture.id)
 
 
-def prefilter(q: Any, params: dict[str, str]) -> Any:
-    """Narrow statements not yet reviewed in SQL (a review may change what the filters see)."""
-    not_reviewed = StatementRow.id.not_in(select(Review.statement_id))
-    cond: list[Any] = []
-    for word in re.findall(r"\w+", params.get("q", "").lower()):
-        hay = func.lower(
-            func.coalesce(StatementRow.text, "")
-            + " "
-            + func.coalesce(StatementRow.quote, "")
-            + " "
-            + func.coalesce(StatementRow.speaker_name, "")
-            + " "
-            + func.coalesce(StatementRow.target_name, "")
-        )
-        cond.append(hay.contains(word, autoescape=True))
-    if params.get("kind"):
-        cond.append(StatementRow.kind == params["kind"])
-    if params.get("speaker"):
-        cond.append(
-            func.lower(StatementRow.speaker_name).contains(params["speaker"].lower(), autoescape=True)
-        )
-    if params.get("target"):
-        cond.append(func.lower(StatementRow.target_name).contains(params["target"].lower(), autoescape=True))
-    if params.get("since"):
-        cond.append(StatementRow.date >= params["since"])
-    if params.get("reviewed") == "yes":
-        cond.append(StatementRow.id.in_(select(Review.statement_id)))
-    if not cond:
-        return q
-    return q.where(or_(~not_reviewed, and_(*cond)))
-
-
-def statement_views(
-    session: Session, case_id: int, document: Document | None = None, params: dict[str, str] | None = None
-) -> list[StatementView]:
-    query = _case_statements(case_id, document)
-    if params:
-        query = prefilter(query, params)
-    return _views(session, session.execute(query).all())
+def statement_views(session: Session, case_id: int, document: Document | None = None) -> list[StatementView]:
+    return _views(session, session.execute(_case_statements(case_id, document)).all())
 
 
 def _views(session: Session, rows: Any) -> list[StatementView]:
