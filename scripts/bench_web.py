@@ -98,6 +98,7 @@ def main() -> int:
         ]
         latencies: list[float] = []
         errors = 0
+        slowest: dict[str, float] = {}
         lock = threading.Lock()
         stop = time.monotonic() + SECONDS
 
@@ -116,6 +117,9 @@ def main() -> int:
                     with lock:
                         latencies.append((time.perf_counter() - t) * 1000)
                         errors += not ok
+                        slowest[path.split("?")[0].rsplit("/", 1)[-1] if "sources" not in path else "source"] = max(
+                            slowest.get(path.split("?")[0].rsplit("/", 1)[-1] if "sources" not in path
+                                        else "source", 0.0), latencies[-1])
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
         for th in threads:
@@ -130,6 +134,7 @@ def main() -> int:
             f"web load    {CLIENTS} clients x {SECONDS:.0f} s on {DOCS:,} documents: {len(latencies)} requests, "
             f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {errors}"
         )
+        print("slowest by page (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(slowest.items())))
     return 0
 
 

@@ -265,6 +265,7 @@ class ActorMerge(Chained, Base):
 
 
 Index("ix_captures_source", Capture.source_path, Capture.page_sha256)
+Index("ix_captures_page_sha256", Capture.page_sha256)
 
 CHAINED: tuple[type[Chained], ...] = (
     Capture,

@@ -348,7 +348,32 @@ def resolve_key(key: str, m: dict[str, str]) -> str:
     return key
 
 
+_ACTOR_CACHE: dict[tuple[Any, ...], dict[str, ActorView]] = {}
+
+
+def _case_version(session: Session, case_id: int) -> tuple[Any, ...]:
+    """What the actor list depends on; it changes whenever a source, document, statement or merge is added."""
+    return (
+        id(session.bind),
+        case_id,
+        session.scalar(select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == case_id)),
+        session.scalar(select(func.max(Document.id))),
+        session.scalar(select(func.max(StatementRow.id))),
+        session.scalar(select(func.max(ActorMerge.id))),
+    )
+
+
 def actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
+    """The case's actors, cached until the case's record changes (reading 30,000 actor rows is slow)."""
+    key = _case_version(session, case_id)
+    if key not in _ACTOR_CACHE:
+        if len(_ACTOR_CACHE) > 32:
+            _ACTOR_CACHE.clear()
+        _ACTOR_CACHE[key] = _actor_views(session, case_id)
+    return _ACTOR_CACHE[key]
+
+
+def _actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
     m = merges(session, case_id)
     out: dict[str, ActorView] = {}
     current = (
