@@ -117,9 +117,8 @@ def main() -> int:
                     with lock:
                         latencies.append((time.perf_counter() - t) * 1000)
                         errors += not ok
-                        slowest[path.split("?")[0].rsplit("/", 1)[-1] if "sources" not in path else "source"] = max(
-                            slowest.get(path.split("?")[0].rsplit("/", 1)[-1] if "sources" not in path
-                                        else "source", 0.0), latencies[-1])
+                        name = "source" if "/sources/" in path else path.split("?")[0].rsplit("/", 1)[-1]
+                        slowest[name] = max(slowest.get(name, 0.0), latencies[-1])
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
         for th in threads:
@@ -131,10 +130,12 @@ def main() -> int:
         p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else 0.0
         p50 = statistics.median(latencies) if latencies else 0.0
         print(
-            f"web load    {CLIENTS} clients x {SECONDS:.0f} s on {DOCS:,} documents: {len(latencies)} requests, "
+            f"web load    {CLIENTS} clients x {SECONDS:.0f} s on {DOCS:,} documents: "
+            f"{len(latencies)} requests, "
             f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {errors}"
         )
-        print("slowest by page (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(slowest.items())))
+        worst = ", ".join(f"{k} {v:.0f}" for k, v in sorted(slowest.items()))
+        print(f"slowest by page (ms): {worst}")
     return 0
 
 
