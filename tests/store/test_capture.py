@@ -188,9 +188,9 @@ def test_kill_9_mid_directory_then_rerun(store_env: Env, tmp_path: Path) -> None
         )
     deadline = time.time() + 240
     while time.time() < deadline:
-        time.sleep(0.3)
+        time.sleep(0.05)
         assert proc.poll() is None, f"capture ended before it was killed: {log.read_text()[-500:]}"
-        if count(store_env, Capture) >= 20:
+        if count(store_env, Capture) >= 10:
             break
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

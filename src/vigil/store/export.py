@@ -12,12 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from vigil.capture import custody
 from vigil.errors import VigilError
 from vigil.store.db import Store
-from vigil.store.records import append, dumps
+from vigil.store.records import log_event
 from vigil.store.search import Hit, search
-from vigil.store.tables import Capture, CustodyEvent
+from vigil.store.tables import Capture
 
 FIELDS = (
     "statement_id",
@@ -58,24 +57,17 @@ def export(
             store, {h.blob_sha256 for h in hits}, fmt, output, everything=not (query or kind or speaker)
         )
     with store.sessions.begin() as session:
-        append(
+        log_event(
             session,
-            CustodyEvent(
-                capture_id=None,
-                action="exported",
-                actor=custody.collector(),
-                at=custody.now(),
-                details=dumps(
-                    {
-                        "format": fmt,
-                        "records": n,
-                        "output": str(output or "-"),
-                        "query": query,
-                        "kind": kind,
-                        "speaker": speaker,
-                    }
-                ),
-            ),
+            "exported",
+            {
+                "format": fmt,
+                "records": n,
+                "output": str(output or "-"),
+                "query": query,
+                "kind": kind,
+                "speaker": speaker,
+            },
         )
     return n
 

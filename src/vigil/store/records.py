@@ -55,6 +55,28 @@ def append(session: Session, row: T) -> T:
     return row
 
 
+def log_event(
+    session: Session,
+    action: str,
+    details: dict[str, Any],
+    *,
+    capture_id: int | None = None,
+    actor: str | None = None,
+    at: str | None = None,
+) -> CustodyEvent:
+    """Append one custody event: who did what to which item, when (Berkeley Protocol para 167)."""
+    return append(
+        session,
+        CustodyEvent(
+            capture_id=capture_id,
+            action=action,
+            actor=actor or custody.collector(),
+            at=at or custody.now(),
+            details=dumps(details),
+        ),
+    )
+
+
 def ensure_blob(session: Session, sha: str, size: int, media_type: str) -> None:
     if session.get(Blob, sha) is None:
         session.add(Blob(sha256=sha, size=size, media_type=media_type, created_at=custody.now()))
@@ -160,10 +182,7 @@ def record_capture(
             details["screenshot_sha256"] = shot_sha
         if error:
             details["extraction_error"] = error
-        append(
-            session,
-            CustodyEvent(capture_id=cap.id, action="captured", actor=who, at=when, details=dumps(details)),
-        )
+        log_event(session, "captured", details, capture_id=cap.id, actor=who, at=when)
         doc = save_extraction(session, page_sha, result) if result is not None else None
         if doc is None:
             existing = _current_document_in(session, page_sha)
@@ -293,16 +312,7 @@ def reextract(store: Store, everything: bool = False) -> tuple[int, int]:
                 old = session.get(Document, old_id)
                 if old is not None:
                     old.superseded_by = new.id
-            append(
-                session,
-                CustodyEvent(
-                    capture_id=None,
-                    action="reextracted",
-                    actor=custody.collector(),
-                    at=custody.now(),
-                    details=dumps({"blob": sha, "document": new.id, "supersedes": old_id}),
-                ),
-            )
+            log_event(session, "reextracted", {"blob": sha, "document": new.id, "supersedes": old_id})
         done += 1
     return done, skipped
 
@@ -332,13 +342,4 @@ def add_timestamp(store: Store, cap: Capture, tsa_url: str, chain_pem: bytes | N
                 created_at=custody.now(),
             ),
         )
-        append(
-            session,
-            CustodyEvent(
-                capture_id=cap.id,
-                action="timestamped",
-                actor=custody.collector(),
-                at=custody.now(),
-                details=dumps({"tsa": tsa_url, "token_sha256": token_sha}),
-            ),
-        )
+        log_event(session, "timestamped", {"tsa": tsa_url, "token_sha256": token_sha}, capture_id=cap.id)

@@ -59,20 +59,10 @@ def verify(store: Store) -> Iterator[Problem]:
 
 def record_verification(store: Store, problems: list[Problem]) -> None:
     """A verification is itself a custody event: who checked, when, and what was found."""
-    from vigil.store.records import append, dumps
-    from vigil.store.tables import CustodyEvent
+    from vigil.store.records import log_event
 
     with store.sessions.begin() as session:
-        append(
-            session,
-            CustodyEvent(
-                capture_id=None,
-                action="verified",
-                actor=custody.collector(),
-                at=custody.now(),
-                details=dumps({"problems": [str(p) for p in problems][:100], "count": len(problems)}),
-            ),
-        )
+        log_event(session, "verified", {"problems": [str(p) for p in problems][:100], "count": len(problems)})
 
 
 def _read(store: Store, sha: str) -> bytes | None:

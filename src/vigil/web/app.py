@@ -34,7 +34,7 @@ from vigil.capture.intake import Options, capture_url
 from vigil.errors import VigilError
 from vigil.model import KINDS
 from vigil.store.db import Store, open_store
-from vigil.store.records import append, dumps, record_capture
+from vigil.store.records import append, dumps, log_event, record_capture
 from vigil.store.tables import (
     ActorMerge,
     ActorRow,
@@ -261,16 +261,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             s.add(
                 CaseCapture(case_id=case_id, capture_id=capture_id, added_by=who[0], added_at=custody.now())
             )
-            append(
-                s,
-                CustodyEvent(
-                    capture_id=capture_id,
-                    action="transferred",
-                    actor=who[1],
-                    at=custody.now(),
-                    details=dumps({"into_case": case_id}),
-                ),
-            )
+            log_event(s, "transferred", {"into_case": case_id}, capture_id=capture_id, actor=who[1])
 
     def do_capture(
         who: Identity,
@@ -369,16 +360,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             }
             if not sha:
                 raise HTTPException(404, "not found")
-            append(
-                s,
-                CustodyEvent(
-                    capture_id=cap.id,
-                    action="accessed",
-                    actor=who[1],
-                    at=custody.now(),
-                    details=dumps({"part": part, "sha256": sha}),
-                ),
-            )
+            log_event(s, "accessed", {"part": part, "sha256": sha}, capture_id=cap.id, actor=who[1])
         return Response(
             st.blobs.get(sha),
             media_type=media[part],
@@ -562,16 +544,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             "reviewed_at",
         )
         data = [{f: getattr(v, f) for f in fields} for v in rows]
-        append(
-            s,
-            CustodyEvent(
-                capture_id=None,
-                action="exported",
-                actor=who[1],
-                at=custody.now(),
-                details=dumps({"case": case_id, "format": fmt, "records": len(data)}),
-            ),
-        )
+        log_event(s, "exported", {"case": case_id, "format": fmt, "records": len(data)}, actor=who[1])
         if fmt == "json":
             return JSONResponse(
                 data, headers={"Content-Disposition": f'attachment; filename="case-{case_id}.json"'}
