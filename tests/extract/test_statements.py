@@ -147,3 +147,13 @@ def test_expressions_of_concern_and_welcome() -> None:
     )
     assert [s.kind for s in by_sentence(r, "expressed concern")] == ["accuse"]
     assert [s.kind for s in by_sentence(r, "welcomed the release")] == ["assert"]
+
+
+def test_according_to_needs_a_source_not_a_procedure() -> None:
+    r = extract_text(
+        "The Hague court can issue warrants, according to the court's own rules.\n\n"
+        "Ten people died, according to figures from the Example Health Ministry.\n"
+    )
+    assert by_sentence(r, "own rules") == []
+    st = by_sentence(r, "Ten people died")
+    assert len(st) == 1 and st[0].speaker_name is not None and "Ministry" in st[0].speaker_name

@@ -153,3 +153,11 @@ def test_nested_front_matter_and_soft_wrapped_lines() -> None:
 def test_a_date_line_is_not_a_headline() -> None:
     art = structure("27 February 2026, 19:06\n\nThe court said the appeal was rejected.\n")
     assert art.title is None
+
+
+def test_a_photo_credit_on_its_own_line() -> None:
+    art = structure(
+        "Aid convoy reaches the border\n\nAgency Photo/Jane Smith\n\nThe convoy crossed on Friday, officials said.\n"
+    )
+    assert art.text == "The convoy crossed on Friday, officials said."
+    assert [c.credit for c in art.captions] == ["Agency Photo/Jane Smith"]

@@ -663,6 +663,9 @@ class ActorIndex:
             or toks[-1].i - toks[0].i + 1 != len(toks)
         ):
             return None
+        roles = [t for t in toks[:-1] if t.lower_ in self.lex.roles]
+        if roles:  # "UN Spokesperson Stéphane Dujarric": the name is what follows the title
+            toks = [t for t in toks if t.i > roles[-1].i]
         span = self.doc[toks[0].i : toks[-1].i + 1]
         if self._dateline(span):
             return None
@@ -675,7 +678,22 @@ class ActorIndex:
         elif any(t.lower_ in self.lex.org_words for t in span) or len(span) == 1 or len(span) > 3:
             c = self._org_text(text) or self._new(fold(text), text, "organization")
         else:
-            c = self._new(fold(text), text, "person")
+            words = set(name_words(text))
+            shorter = next(
+                (
+                    p
+                    for p in self.clusters
+                    if p.kind == "person" and p.name_tokens() and set(p.name_tokens()) < words
+                ),
+                None,
+            )
+            if shorter is not None:  # "Dujarric" seen first, "Stéphane Dujarric" now: one person
+                shorter.name = text
+                c = shorter
+            else:
+                c = self._new(fold(text), text, "person")
+            if c not in self.people:
+                self.people.append(c)
         c.add(text, span.start_char, span.end_char)
         for t in span:
             self.token_actor[t.i] = c

@@ -56,6 +56,7 @@ class CueLexicon:
     needs_particle: dict[str, frozenset[str]]
     needs_content: frozenset[str]
     according_to: tuple[str, ...]
+    speech_nouns: frozenset[str]
     signals: dict[str, tuple[re.Pattern[str], ...]]
 
 
@@ -75,6 +76,7 @@ def cues() -> CueLexicon:
         needs_particle={k: frozenset(v) for k, v in d["needs_particle"].items()},
         needs_content=frozenset(d["needs_content"]),
         according_to=tuple(d["according_to"]),
+        speech_nouns=frozenset(d["speech_nouns"]),
         signals=signals,
     )
 
@@ -519,13 +521,29 @@ class StatementReader:
             pobj = next((c for c in last.children if c.dep_ == "pobj"), None)
             if pobj is None:
                 continue
-            speaker = self.resolve(pobj)
+            speaker = self._source_of(pobj)
             if speaker is None:
                 continue
             cue = Cue(tok=span[0], kind="assert", chain=[span[0]], subject=pobj)
             self._emit(sent, cue, speaker, cue_text=phrase)
             return 1
         return 0
+
+    def _source_of(self, tok: Token) -> Cluster | None:
+        """Who "according to …" names: an actor, or the author of a statement, report or letter."""
+        if tok.lemma_.lower() in self.lex.speech_nouns or tok.lower_ in self.lex.speech_nouns:
+            for ch in tok.children:
+                if ch.dep_ == "poss" or (ch.dep_ == "prep" and ch.lower_ in ("by", "from", "of")):
+                    for t in ch.subtree:
+                        a = self.index.actor_of_token(t)
+                        if a is not None and a.kind in ("person", "organization", "state"):
+                            return a
+            return None
+        if tok.pos_ in ("PROPN", "PRON") or self.index.actor_of_token(tok) is not None:
+            return self.resolve(tok)
+        if tok.lemma_.lower() in self.index.lex.institutions or tok.lemma_.lower() in self.index.lex.roles:
+            return self.resolve(tok)
+        return None
 
     def _colon(self, sent: Span) -> int:
         """ "Amnesty's director, Jane Doe: “…”": a speaker, a colon, then a quotation."""

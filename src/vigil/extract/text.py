@@ -62,6 +62,7 @@ class _Patterns:
     caption_prefix: list[re.Pattern[str]]
     caption_marker: list[re.Pattern[str]]
     byline: re.Pattern[str]
+    credit_line: re.Pattern[str]
 
 
 @cache
@@ -75,6 +76,7 @@ def patterns() -> _Patterns:
         caption_prefix=[re.compile(p, re.I) for p in data["caption_prefix"]],
         caption_marker=[re.compile(p, re.I) for p in data["caption_marker"]],
         byline=re.compile(data["byline"]),
+        credit_line=re.compile(data["credit_line"]),
     )
 
 
@@ -298,6 +300,10 @@ def structure(raw: str) -> Article:
             continue
         if is_boilerplate(strip_links(s)):
             ln.role = "removed"
+            continue
+        if p.credit_line.match(s) and not URL_TEXT.match(s):
+            ln.role = "caption"  # "UNICEF/Ashley Gilbertson VII": a photo credit on its own line
+            art.captions.append(Caption(text="", credit=s))
             continue
         pm = PIPE_CAPTION.match(s)
         if pm and not _ends_sentence(s):
