@@ -157,3 +157,23 @@ def test_according_to_needs_a_source_not_a_procedure() -> None:
     assert by_sentence(r, "own rules") == []
     st = by_sentence(r, "Ten people died")
     assert len(st) == 1 and st[0].speaker_name is not None and "Ministry" in st[0].speaker_name
+
+
+def test_hosting_and_offering_comment_are_not_promises() -> None:
+    r = extract_text(
+        "Freedonia welcomed the president, Ana Silva, for a state visit.\n\n"
+        "The bloc has offered only tepid criticism of the Freedonian government.\n\n"
+        "Kordovia offered to send two hundred doctors.\n"
+    )
+    assert by_sentence(r, "welcomed the president") == []
+    assert [s.kind for s in by_sentence(r, "tepid criticism")] in ([], ["assert"], ["accuse"])
+    assert [s.kind for s in by_sentence(r, "two hundred doctors")] == ["commit"]
+
+
+def test_a_relative_clause_does_not_name_the_speaker() -> None:
+    r = extract_text(
+        "“The old schools worked well,” said the scholar, who grew up in Freedonia.\n\n"
+        "Lena Park's neighbours received leaflets urging them to report her.\n"
+    )
+    assert by_sentence(r, "said the scholar") == []
+    assert by_sentence(r, "received leaflets") == []

@@ -57,6 +57,8 @@ class CueLexicon:
     needs_content: frozenset[str]
     according_to: tuple[str, ...]
     speech_nouns: frozenset[str]
+    host_verbs: frozenset[str]
+    speech_objects: frozenset[str]
     signals: dict[str, tuple[re.Pattern[str], ...]]
 
 
@@ -77,6 +79,8 @@ def cues() -> CueLexicon:
         needs_content=frozenset(d["needs_content"]),
         according_to=tuple(d["according_to"]),
         speech_nouns=frozenset(d["speech_nouns"]),
+        host_verbs=frozenset(d["host_verbs"]),
+        speech_objects=frozenset(d["speech_objects"]),
         signals=signals,
     )
 
@@ -173,6 +177,16 @@ class StatementReader:
                 return None
         if any(c.dep_ == "neg" for c in tok.children) and kind != "deny":
             return None
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if (
+            obj is not None
+            and lemma in self.lex.host_verbs
+            and (
+                obj.lemma_.lower() in self.index.lex.roles
+                or any(self.index.actor_of_token(u) for u in obj.subtree)
+            )
+        ):
+            return None  # "welcomed the president": a host's welcome, not a speech act
         if (
             tok.tag_ == "VBN"
             and tok.dep_ in ("advcl", "acl")
@@ -364,16 +378,12 @@ class StatementReader:
             if state is not None:
                 state.add(_np(tok), tok.left_edge.idx, tok.idx + len(tok))
             return state
-        for t in tok.subtree:
-            if t.i == tok.i or t.dep_ in ("relcl", "acl"):
-                continue
-            b = idx.actor_of_token(t)
-            if (
-                b is not None
-                and b.kind in ("person", "organization", "state")
-                and t.dep_ in ("compound", "poss", "nmod")
-            ):
-                return b
+        for t in tok.lefts:  # pre-modifiers only: "Obama administration officials", "the Viasna organisation"
+            deps = ("compound", "nmod") if lemma not in idx.lex.institutions else ("compound", "nmod", "poss")
+            for u in t.subtree:
+                b = idx.actor_of_token(u)
+                if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in deps:
+                    return b
         return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
 
     def _sponsor(self, tok: Token) -> Cluster | None:
@@ -639,6 +649,9 @@ class StatementReader:
             self._quote_text(cue.tok.sent.start_char, cue.tok.sent.end_char) or text
         ):
             return "assert", 0.7  # a question, not a demand
+        obj = next((c for c in cue.tok.children if c.dep_ == "dobj"), None)
+        if cue.kind == "commit" and obj is not None and obj.lemma_.lower() in self.lex.speech_objects:
+            return ("accuse", 0.6) if self._has("accuse", text) else ("assert", 0.6)  # "offered criticism"
         if cue.kind in SPECIFIC:
             return cue.kind, 0.9
         inner = [c.kind for c in cue.inner if c.kind in SPECIFIC]
