@@ -177,3 +177,13 @@ def test_a_relative_clause_does_not_name_the_speaker() -> None:
     )
     assert by_sentence(r, "said the scholar") == []
     assert by_sentence(r, "received leaflets") == []
+
+
+def test_she_skips_a_man_named_more_recently() -> None:
+    text = (
+        "Maria Okafor, a nurse, described the night of the raid.\n\n"
+        "Colonel Dmitry Volkov ordered his soldiers into the ward at midnight.\n\n"
+        "She said the soldiers had taken three patients away.\n"
+    )
+    r = extract_text(text)
+    assert [s.speaker_name for s in by_sentence(r, "She said the soldiers")] == ["Maria Okafor"]

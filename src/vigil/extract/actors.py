@@ -90,6 +90,8 @@ class Lexicon:
     male: frozenset[str]
     org_words: frozenset[str]
     particles: frozenset[str]
+    female_names: frozenset[str]
+    male_names: frozenset[str]
 
 
 @cache
@@ -115,6 +117,8 @@ def lexicon() -> Lexicon:
         male=fs("male"),
         org_words=fs("org_words"),
         particles=fs("particles"),
+        female_names=fs("female_names"),
+        male_names=fs("male_names"),
     )
 
 
@@ -327,7 +331,7 @@ class ActorIndex:
             self._titles(e, c)
         for c in self.clusters:
             if c.kind == "person":
-                c.gender = c.gender or self._gender_from_surfaces(c)
+                c.gender = c.gender or self._gender_from_surfaces(c) or self._gender_from_name(c)
 
     def _classify(self, e: Span) -> Cluster | None:
         text = e.text
@@ -476,6 +480,11 @@ class ActorIndex:
         t = re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.I)
         if t and t not in c.titles and len(t) < 120:
             c.titles.append(t)
+
+    def _gender_from_name(self, c: Cluster) -> str | None:
+        first = c.name.split()[0].lower() if c.name.split() else ""
+        female, male = first in self.lex.female_names, first in self.lex.male_names
+        return "f" if female and not male else "m" if male and not female else None
 
     def _gender_from_surfaces(self, c: Cluster) -> str | None:
         for s in c.surfaces:
