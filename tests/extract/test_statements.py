@@ -187,3 +187,14 @@ def test_she_skips_a_man_named_more_recently() -> None:
     )
     r = extract_text(text)
     assert [s.speaker_name for s in by_sentence(r, "She said the soldiers")] == ["Maria Okafor"]
+
+
+def test_refusals_are_not_denials() -> None:
+    r = extract_text(
+        "Prison officials denied the lawyers access to their client.\n\n"
+        "The court rejected the appeal on Monday.\n\n"
+        "The ministry denied that prisoners had been beaten.\n"
+    )
+    assert by_sentence(r, "denied the lawyers access") == []
+    assert by_sentence(r, "rejected the appeal") == []
+    assert [s.kind for s in by_sentence(r, "denied that prisoners")] == ["deny"]

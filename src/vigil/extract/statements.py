@@ -59,6 +59,7 @@ class CueLexicon:
     speech_nouns: frozenset[str]
     host_verbs: frozenset[str]
     speech_objects: frozenset[str]
+    decision_objects: frozenset[str]
     signals: dict[str, tuple[re.Pattern[str], ...]]
 
 
@@ -81,6 +82,7 @@ def cues() -> CueLexicon:
         speech_nouns=frozenset(d["speech_nouns"]),
         host_verbs=frozenset(d["host_verbs"]),
         speech_objects=frozenset(d["speech_objects"]),
+        decision_objects=frozenset(d["decision_objects"]),
         signals=signals,
     )
 
@@ -187,6 +189,12 @@ class StatementReader:
             )
         ):
             return None  # "welcomed the president": a host's welcome, not a speech act
+        if kind == "deny" and (
+            (obj is not None
+            and obj.lemma_.lower() in self.lex.decision_objects)
+            or any(c.dep_ == "dative" for c in tok.children)
+        ):
+            return None  # "denied him access", "rejected the appeal": a decision, not a denial
         if (
             tok.tag_ == "VBN"
             and tok.dep_ in ("advcl", "acl")
