@@ -193,7 +193,7 @@ def test_refusals_are_not_denials() -> None:
     r = extract_text(
         "Prison officials denied the lawyers access to their client.\n\n"
         "The court rejected the appeal on Monday.\n\n"
-        "The ministry denied that prisoners had been beaten.\n"
+        "The Kenyan interior ministry denied that prisoners had been beaten.\n"
     )
     assert by_sentence(r, "denied the lawyers access") == []
     assert by_sentence(r, "rejected the appeal") == []
