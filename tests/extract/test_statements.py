@@ -198,3 +198,17 @@ def test_refusals_are_not_denials() -> None:
     assert by_sentence(r, "denied the lawyers access") == []
     assert by_sentence(r, "rejected the appeal") == []
     assert [s.kind for s in by_sentence(r, "denied that prisoners")] == ["deny"]
+
+
+def test_we_will_in_an_organisations_own_release() -> None:
+    text = (
+        "---\ntitle: Example Rights Centre welcomes verdict\nauthor: Example Rights Centre\n---\n"
+        "The Example Rights Centre welcomed the verdict in the case of the detained journalists.\n\n"
+        "We will keep supporting the families until every journalist is free.\n"
+    )
+    r = extract_text(text)
+    assert [(s.kind, s.speaker_name) for s in by_sentence(r, "We will keep")] == [
+        ("commit", "Example Rights Centre")
+    ]
+    plain = extract_text("The court adjourned.\n\nWe will keep supporting the families.\n")
+    assert by_sentence(plain, "We will keep") == []

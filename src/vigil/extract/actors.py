@@ -639,6 +639,10 @@ class ActorIndex:
         self.token_actor[tok.i] = c
         return c
 
+    def org_named(self, name: str) -> Cluster | None:
+        """The organisation of this document that a name (an author, a site) refers to, if any."""
+        return self._org_text(name)
+
     def org_by_word(self, word: str) -> Cluster | None:
         """The latest named organisation whose name holds this word ("court", "council")."""
         same = [

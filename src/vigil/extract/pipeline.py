@@ -61,7 +61,7 @@ def extract_many(
 def _extract(article: Article, sha256: str, published: str | None, doc: Doc) -> Extraction:
     pub, pub_from = publication(article, published)
     index = ActorIndex(doc)
-    reader = StatementReader(doc, index, published=pub)
+    reader = StatementReader(doc, index, published=pub, publishers=article.authors)
     statements = reader.read()
     actors = index.finish(reader.taking_part)
     names = {c.key: (c.id, a.name) for c in index.clusters for a in actors if a.id == c.id and c.id}

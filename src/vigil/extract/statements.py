@@ -142,7 +142,9 @@ class Cue:
 class StatementReader:
     """Reads the statements of one parsed document, sentence by sentence."""
 
-    def __init__(self, doc: Doc, index: ActorIndex, published: Any = None) -> None:
+    def __init__(
+        self, doc: Doc, index: ActorIndex, published: Any = None, publishers: list[str] | None = None
+    ) -> None:
         self.doc = doc
         self.index = index
         self.published = published
@@ -154,7 +156,8 @@ class StatementReader:
         self.statements: list[Statement] = []
         self.speaker_of: dict[str, Cluster] = {}
         self.taking_part: set[str] = set()
-        self._last_sid_by_sentence: dict[int, str] = {}
+        # an organisation publishing in its own name: "we" in its release is the organisation
+        self.publisher = next((c for a in publishers or [] if (c := index.org_named(a)) is not None), None)
 
     # ---- cue detection ------------------------------------------------------
     def _is_cue(self, tok: Token, sent: Span) -> StatementKind | None:
@@ -190,8 +193,7 @@ class StatementReader:
         ):
             return None  # "welcomed the president": a host's welcome, not a speech act
         if kind == "deny" and (
-            (obj is not None
-            and obj.lemma_.lower() in self.lex.decision_objects)
+            (obj is not None and obj.lemma_.lower() in self.lex.decision_objects)
             or any(c.dep_ == "dative" for c in tok.children)
         ):
             return None  # "denied him access", "rejected the appeal": a decision, not a denial
@@ -521,6 +523,8 @@ class StatementReader:
         if not made:
             made += self._colon(sent)
         if not made:
+            made += self._we_will(sent)
+        if not made:
             self._continuation(sent)
         self._record_subjects(sent, resolved, found)
 
@@ -562,6 +566,24 @@ class StatementReader:
         if tok.lemma_.lower() in self.index.lex.institutions or tok.lemma_.lower() in self.index.lex.roles:
             return self.resolve(tok)
         return None
+
+    def _we_will(self, sent: Span) -> int:
+        """ "We will continue to advocate…" in an organisation's own release: its pledge, in its own voice."""
+        for tok in sent:
+            if tok.lower_ != "we" or tok.dep_ != "nsubj" or _inside(tok.idx, self.quotes):
+                continue
+            verb = tok.head
+            if not any(
+                c.lower_ in ("will", "'ll", "shall") for c in verb.children if c.dep_ == "aux"
+            ) or _negated(verb):
+                continue
+            speaker = self.publisher
+            if speaker is None:
+                return 0
+            cue = Cue(tok=verb, kind="commit", chain=[verb], subject=tok)
+            self._emit(sent, cue, speaker, cue_text=f"{tok.text} will")
+            return 1
+        return 0
 
     def _colon(self, sent: Span) -> int:
         """ "Amnesty's director, Jane Doe: “…”": a speaker, a colon, then a quotation."""
