@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, defer
 
 from vigil.extract.actors import fold
+from vigil.store.search import fts5_query
 from vigil.store.tables import (
     ActorMerge,
     ActorRow,
@@ -221,18 +222,14 @@ def matches(v: StatementView, params: dict[str, str]) -> bool:
     )
 
 
-def _sql_filters(q: Any, params: dict[str, str]) -> Any:
-    for word in re.findall(r"\w+", params.get("q", "").lower()):
-        hay = func.lower(
-            func.coalesce(StatementRow.text, "")
-            + " "
-            + func.coalesce(StatementRow.quote, "")
-            + " "
-            + func.coalesce(StatementRow.speaker_name, "")
-            + " "
-            + func.coalesce(StatementRow.target_name, "")
-        )
-        q = q.where(hay.contains(word, autoescape=True))
+def _sql_filters(q: Any, params: dict[str, str], dialect: str) -> Any:
+    words = fts5_query(params.get("q", ""))
+    if words and dialect == "sqlite":  # the store's full-text index (migration 0001)
+        hits = text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :fq").bindparams(fq=words)
+        q = q.where(StatementRow.id.in_(hits.columns(column("rowid", Integer))))
+    elif words:
+        tsq = func.websearch_to_tsquery("english", params["q"])
+        q = q.where(literal_column("statements.search_vector").op("@@")(tsq))
     if params.get("kind"):
         q = q.where(StatementRow.kind == params["kind"])
     if params.get("speaker"):
@@ -278,7 +275,8 @@ def statement_page(
     read whole and filtered as reviewed, then the two are merged in order."""
     base = _case_statements(case_id, None)
     reviewed_ids = select(Review.statement_id)
-    machine = _sql_filters(base.where(StatementRow.id.not_in(reviewed_ids)), params)
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    machine = _sql_filters(base.where(StatementRow.id.not_in(reviewed_ids)), params, dialect)
     if params.get("reviewed") == "yes":
         machine = machine.where(StatementRow.id.is_(None))
     total = int(
@@ -394,12 +392,12 @@ def _actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
             if t not in v.titles:
                 v.titles.append(t)
         v.documents.add(a.document_id)
-    for column, attr in ((StatementRow.speaker_name, "said"), (StatementRow.target_name, "about")):
+    for name_col, attr in ((StatementRow.speaker_name, "said"), (StatementRow.target_name, "about")):
         q = (
             _case_statements(case_id, None)
-            .with_only_columns(column, func.count(func.distinct(StatementRow.id)))
-            .where(column.is_not(None))
-            .group_by(column)
+            .with_only_columns(name_col, func.count(func.distinct(StatementRow.id)))
+            .where(name_col.is_not(None))
+            .group_by(name_col)
             .order_by(None)
         )
         for name, n in session.execute(q):  # machine counts; reviews show on each actor's page
@@ -414,14 +412,14 @@ def statements_of_actor(
 ) -> list[StatementView]:
     """Statements by (role "speaker") or about (role "target") the actor with this key."""
     m = merges(session, case_id)
-    column = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
+    name_col = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
     names = session.scalars(
-        _case_statements(case_id, None).with_only_columns(column).distinct().order_by(None)
+        _case_statements(case_id, None).with_only_columns(name_col).distinct().order_by(None)
     )
     mine = [n for n in names if n and resolve_key(fold(n), m) == key]
     if not mine:
         return []
-    rows = session.execute(_case_statements(case_id, None).where(column.in_(mine)).limit(limit)).all()
+    rows = session.execute(_case_statements(case_id, None).where(name_col.in_(mine)).limit(limit)).all()
     return [v for v in _views(session, rows) if v.status != "rejected"]
 
 
