@@ -24,8 +24,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def capture(
         items: Annotated[
-            list[str], typer.Argument(help="URLs, files, directories, or - for standard input.")
-        ],
+            list[str] | None, typer.Argument(help="URLs, files, directories, or - for standard input.")
+        ] = None,
         note: Annotated[str | None, typer.Option(help="A note kept in the custody record.")] = None,
         from_file: Annotated[
             Path | None, typer.Option("--from-file", help="A file of URLs or paths, one a line.")
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
             tsa_chain=chain,
             extract=not no_extract,
         )
-        listed = list(items)
+        listed = list(items or [])
         batch = None
         if from_file is not None:
             try:
@@ -82,6 +82,8 @@ def register(app: typer.Typer) -> None:
             extra = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
             batch = hashlib.sha256("\n".join(extra).encode()).hexdigest()
             listed += extra
+        if not listed:
+            fail("give URLs, files, directories or - (or --from-file with a list)")
         work: list[tuple[str, Path | None, bool]] = []  # (item, file, resumable)
         for item in listed:
             if item == "-" or is_url(item):
@@ -149,6 +151,8 @@ def register(app: typer.Typer) -> None:
                 except OSError as exc:
                     failures.append(f"{item}: {exc.strerror or exc}")
                 progress.advance(task)
+        if not bulk and skipped:
+            out.print("already captured from this list or path with the same bytes; skipped")
         if bulk:
             out.print(
                 f"captured {done}, skipped {skipped} already captured, failed {len(failures)}; "

@@ -205,3 +205,13 @@ def test_kill_9_mid_directory_then_rerun(store_env: Env, tmp_path: Path) -> None
         assert len(set(paths)) == 200
         assert s.scalar(select(func.count()).select_from(Blob)) >= 200
     assert store_env.vigil("verify").returncode == 0
+
+
+def test_a_list_of_sources_resumes(store_env: Env, tmp_path: Path) -> None:
+    listing = tmp_path / "sources.txt"
+    listing.write_text(f"# sources\n{SEED}\n")
+    store_env.vigil("capture", "--from-file", str(listing))
+    again = store_env.vigil("capture", "--from-file", str(listing))
+    assert "skipped" in again.stdout
+    assert count(store_env, Capture) == 1
+    assert store_env.vigil("capture", check=False).returncode == 2
