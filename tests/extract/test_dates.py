@@ -27,6 +27,9 @@ PUB = dt.date(2020, 9, 15)  # a Tuesday
         ("March 8, 2022", "past", "2022-03-08"),
         ("in 2018", "past", "2018"),
         ("Sept 7", "past", "2020-09-07"),
+        ("two days ago", "past", "2020-09-13"),
+        ("3 months ago", "past", "2020-06"),
+        ("a year ago", "past", "2019"),
     ],
 )
 def test_resolves_against_publication(expr: str, tense: str, want: str) -> None:

@@ -39,6 +39,27 @@ RELATIVE = re.compile(
 )
 
 
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+AGO = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?P<unit>day|week|month|year)s?\s+ago\b",
+    re.I,
+)
+
+
 def parse_published(value: str | None) -> dt.date | None:
     """A publication date from metadata in any of the usual shapes, or None."""
     if not value:
@@ -91,6 +112,9 @@ def resolve(expr: str, published: dt.date | None, tense: Tense = "past") -> str 
     m = RELATIVE.search(e)
     if m:
         return _relative(m["rel"].lower(), published)
+    m = AGO.search(e)
+    if m:
+        return _ago(int(NUMBERS.get(m["n"].lower(), 0) or m["n"]), m["unit"].lower(), published)
     m = WEEKDAY.search(e)
     if m:
         return _weekday(WEEKDAYS[m["weekday"].lower()], published, tense)
@@ -179,3 +203,23 @@ def _relative(rel: str, published: dt.date | None) -> str | None:
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.year:04d}-{start.month:02d}"
     return None
+
+
+def _ago(n: int, unit: str, published: dt.date | None) -> str | None:
+    """A day for "two days ago"; a month for weeks when the week fits in one; months and years as such."""
+    if published is None or n <= 0:
+        return None
+    if unit == "day":
+        return (published - dt.timedelta(days=n)).isoformat()
+    if unit == "week":
+        start = published - dt.timedelta(days=7 * n + published.weekday())
+        end = start + dt.timedelta(days=6)
+        return (
+            f"{start.year:04d}-{start.month:02d}"
+            if (start.year, start.month) == (end.year, end.month)
+            else None
+        )
+    if unit == "month":
+        y, mo = _shift_months(published, -n)
+        return f"{y:04d}-{mo:02d}"
+    return str(published.year - n)
