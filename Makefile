@@ -37,7 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_web.py
 
 # Re-resolve the pinned dependencies (needs network); keeps only the model's wheel hash.
-lock:
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 	$(BIN)/python scripts/pin_model.py requirements.lock
 
