@@ -63,3 +63,14 @@ def test_mentions_point_at_the_names() -> None:
     for a in r.actors:
         for s, e in a.mentions:
             assert r.source.text[s:e].strip() != ""
+
+
+def test_tagger_slips_are_repaired() -> None:
+    text = (
+        "Schools must now teach in Mandarin Chinese, the education bureau said.\n\n"
+        "Foreign ministry spokeswoman Hua Chunying said the policy was lawful.\n"
+    )
+    r = extract_text(text)
+    names = {a.name: a.kind for a in r.actors}
+    assert "Mandarin Chinese" not in names
+    assert names.get("Hua Chunying") == "person"

@@ -273,6 +273,8 @@ class ActorIndex:
             return False
         if any(t.lower_ in self.lex.org_words or not t.is_title for t in e):
             return False
+        if e.start > 0 and self.doc[e.start - 1].lemma_.lower() in self.lex.roles:
+            return True  # "spokeswoman Hua Chunying"
         root = e.root
         near = [a for _, a in zip(range(3), root.ancestors, strict=False)]
         return (root.dep_ == "appos" and any(a.lemma_.lower() in self.lex.roles for a in near)) or any(
@@ -353,6 +355,12 @@ class ActorIndex:
             and self._person_for(text) is None
         ):
             return None  # "Uighur population": a people's name as a modifier, not a person
+        if (
+            label == "PERSON"
+            and any(tok.text in self.lex.demonyms for tok in e)
+            and self._person_for(text) is None
+        ):
+            return None  # "Mandarin Chinese", "Han Chinese": a language or a people, not a person
         if label == "PERSON" or self._org_is_person(e):
             p = self._person_for(text)
             if p is not None:
@@ -402,6 +410,8 @@ class ActorIndex:
                 return self._new("group:" + fold(text).rstrip("s"), text, "group")
             return None
         if label == "ORG":
+            if text.islower():
+                return None  # the tagger's lower-case "organisations" ("solidarity") are words, not names
             country = self.country_of(text)
             if country:
                 return self._state(country)
@@ -680,7 +690,7 @@ class ActorIndex:
         if roles:  # "UN Spokesperson Stéphane Dujarric": the name is what follows the title
             toks = [t for t in toks if t.i > roles[-1].i]
         span = self.doc[toks[0].i : toks[-1].i + 1]
-        if self._dateline(span):
+        if self._dateline(span) or (len(span) > 1 and any(t.text in self.lex.demonyms for t in span)):
             return None
         text = span.text
         country = self.country_of(text)
