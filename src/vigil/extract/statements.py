@@ -803,6 +803,6 @@ def _negated(tok: Token) -> bool:
 
 
 def _np(tok: Token) -> str:
-    toks = [t for t in tok.subtree if t.i <= tok.i or (t.dep_ in ("prep", "pobj") and t.i <= tok.i + 4)]
-    text = " ".join(t.text for t in toks if t.i <= tok.i)
+    """The words of a noun phrase up to its head ("Chinese foreign ministry spokesman"), article dropped."""
+    text = " ".join(t.text for t in tok.subtree if t.i <= tok.i)
     return re.sub(r"^(?:the|a|an)\s+", "", text.replace(" ’s", "’s").replace(" 's", "'s"), flags=re.I)

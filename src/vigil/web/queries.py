@@ -309,13 +309,6 @@ def speakers(session: Session, case_id: int) -> list[str]:
     return sorted({s for s in session.scalars(q) if s})
 
 
-def latest_reviews(session: Session, ids: list[int]) -> dict[int, Review]:
-    if not ids:
-        return {}
-    rows = session.scalars(select(Review).where(Review.statement_id.in_(ids)).order_by(Review.id)).all()
-    return {r.statement_id: r for r in rows}
-
-
 @dataclass
 class ActorView:
     key: str
@@ -421,7 +414,3 @@ def statements_of_actor(
         return []
     rows = session.execute(_case_statements(case_id, None).where(name_col.in_(mine)).limit(limit)).all()
     return [v for v in _views(session, rows) if v.status != "rejected"]
-
-
-def actor_key(name: str | None, m: dict[str, str]) -> str | None:
-    return resolve_key(fold(name), m) if name else None
