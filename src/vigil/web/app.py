@@ -98,21 +98,10 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             yield s
 
     @app.exception_handler(NotSignedIn)
-    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+    def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "sign in first"}, status_code=401)
         return RedirectResponse("/login", status_code=303)
-
-    async def check_csrf(request: Request, who: Identity) -> None:
-        given = request.headers.get("x-csrf-token")
-        if given is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")
-        ):
-            form = await request.form()
-            value = form.get("csrf")
-            given = value if isinstance(value, str) else None
-        if not given or given != who[3]:
-            raise HTTPException(403, "missing or wrong CSRF token")
 
     def member(s: Session, who: Identity, case_id: int, write: bool = False) -> tuple[Case, str]:
         user = s.get(User, who[0])
@@ -164,8 +153,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         return resp2
 
     @app.post("/logout", include_in_schema=False)
-    async def logout(request: Request, who: Who) -> Response:
-        await check_csrf(request, who)
+    def logout(request: Request, who: Who) -> Response:
         with db() as s:
             auth.end_session(s, request.cookies.get(auth.COOKIE))
         resp = RedirectResponse("/login", status_code=303)
@@ -198,10 +186,9 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         return case
 
     @app.post("/cases", include_in_schema=False)
-    async def new_case(
+    def new_case(
         request: Request, who: Who, name: Annotated[str, Form()], description: Annotated[str, Form()] = ""
     ) -> Response:
-        await check_csrf(request, who)
         with db() as s:
             case = make_case(s, who, name, description)
             return RedirectResponse(f"/cases/{case.id}", status_code=303)
@@ -236,10 +223,9 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             )
 
     @app.post("/cases/{case_id}/members", include_in_schema=False)
-    async def add_member(
+    def add_member(
         request: Request, who: Who, case_id: int, name: Annotated[str, Form()], role: Annotated[str, Form()]
     ) -> Response:
-        await check_csrf(request, who)
         with db() as s:
             _, my = member(s, who, case_id, write=True)
             if my != "owner":
@@ -305,7 +291,6 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         note: Annotated[str, Form()] = "",
         file: Annotated[UploadFile | None, File()] = None,
     ) -> Response:
-        await check_csrf(request, who)
         with db() as s:
             member(s, who, case_id, write=True)
         data = await file.read() if file is not None and file.filename else None
@@ -413,7 +398,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         )
 
     @app.post("/cases/{case_id}/statements/{statement_id}/review", include_in_schema=False)
-    async def review_form(
+    def review_form(
         request: Request,
         who: Who,
         case_id: int,
@@ -425,7 +410,6 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         date: Annotated[str, Form()] = "",
         back: Annotated[str, Form()] = "",
     ) -> Response:
-        await check_csrf(request, who)
         changes = {"kind": kind or None, "speaker": speaker, "target": target, "date": date}
         with db() as s:
             review(s, who, case_id, statement_id, action, {k: v for k, v in changes.items() if v is not None})
@@ -433,7 +417,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         return RedirectResponse(dest, status_code=303)
 
     @app.post("/cases/{case_id}/sources/{capture_id}/statements", include_in_schema=False)
-    async def add_statement(
+    def add_statement(
         request: Request,
         who: Who,
         case_id: int,
@@ -445,7 +429,6 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         target: Annotated[str, Form()] = "",
         date: Annotated[str, Form()] = "",
     ) -> Response:
-        await check_csrf(request, who)
         with db() as s:
             member(s, who, case_id, write=True)
             cap = queries.capture_in_case(s, case_id, capture_id)
@@ -584,10 +567,9 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             )
 
     @app.post("/cases/{case_id}/actors/merge", include_in_schema=False)
-    async def merge_actors(
+    def merge_actors(
         request: Request, who: Who, case_id: int, source: Annotated[str, Form()], into: Annotated[str, Form()]
     ) -> Response:
-        await check_csrf(request, who)
         with db() as s:
             member(s, who, case_id, write=True)
             views = queries.actor_views(s, case_id)
@@ -634,7 +616,6 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
 
     @api.post("/cases", status_code=201)
     async def api_new_case(request: Request, who: Who) -> dict[str, Any]:
-        await check_csrf(request, who)
         body = await json_body(request)
         with db() as s:
             case = make_case(s, who, str(body.get("name", "")), str(body.get("description", "")))
@@ -681,7 +662,6 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
 
     @api.post("/cases/{case_id}/statements/{statement_id}/review")
     async def api_review(request: Request, who: Who, case_id: int, statement_id: int) -> dict[str, Any]:
-        await check_csrf(request, who)
         body = await json_body(request)
         with db() as s:
             review(
@@ -692,7 +672,6 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
 
     @api.post("/cases/{case_id}/capture", status_code=201)
     async def api_capture(request: Request, who: Who, case_id: int) -> dict[str, Any]:
-        await check_csrf(request, who)
         body = await json_body(request)
         with db() as s:
             member(s, who, case_id, write=True)
