@@ -122,9 +122,10 @@ def show(result: Extraction) -> None:
     out.print(actors)
 
 
-from vigil import cli_store, cli_web  # noqa: E402  (their commands join the same app)
+from vigil import cli_audit, cli_store, cli_web  # noqa: E402  (their commands join the same app)
 
 cli_store.register(app)
+cli_audit.register(app)
 cli_web.register(app)
 
 

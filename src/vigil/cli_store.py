@@ -134,6 +134,10 @@ def register(app: typer.Typer) -> None:
                         got = got2
                     done += 1
                     statements += got.statements
+                    if got.error:
+                        failures.append(
+                            f"{item}: recorded as capture {got.capture.id}, not a source: {got.error}"
+                        )
                     if not bulk:
                         c = got.capture
                         out.print(
@@ -141,7 +145,7 @@ def register(app: typer.Typer) -> None:
                             f"{c.media_type}\n  warc    {c.warc_sha256}"
                         )
                         if got.error:
-                            out.print(f"  [yellow]not extracted:[/] {got.error}")
+                            out.print(f"  [yellow]not a source:[/] {got.error}")
                         elif got.document is not None and got.statements:
                             out.print(f"  document {got.document.id}: {got.statements} statements extracted")
                         elif got.document is not None:

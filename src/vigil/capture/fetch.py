@@ -77,11 +77,23 @@ def check_address(ip: str) -> str | None:
     return None
 
 
+def parse_url(url: str) -> httpx.URL:
+    """The URL, with its host decoded, or one line saying why it is not one (never an exception)."""
+    try:
+        target = httpx.URL(url)
+        _ = target.host
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:  # idna's errors are ValueErrors
+        raise FetchRefused(f"not a valid URL: {url[:200]!r} ({str(exc).splitlines()[0][:120]})") from None
+    return target
+
+
 def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchRefused(f"cannot resolve {host}: {exc.strerror}") from None
+    except UnicodeError:
+        raise FetchRefused(f"not a valid host name: {host[:200]!r}") from None
     seen: list[str] = []
     for info in infos:
         ip = str(info[4][0])
@@ -106,7 +118,7 @@ def fetch(
     current = url
     with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False) as client:
         for _ in range(max_redirects + 1):
-            target = httpx.URL(current)
+            target = parse_url(current)
             if target.scheme not in ("http", "https"):
                 raise FetchRefused(
                     f"only http and https URLs are fetched, not {target.scheme or 'this'}: {current}"

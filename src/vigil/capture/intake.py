@@ -44,7 +44,7 @@ def capture_url(store: Store, url: str, opts: Options, batch: str | None = None)
     if opts.screenshot:
         from vigil.capture.screenshot import screenshot
 
-        shot = screenshot(result.final_url, timeout=opts.timeout)
+        shot = screenshot(result.body, result.final_url, result.content_type or None, timeout=opts.timeout)
     done = record_capture(
         store,
         result.body,

@@ -15,13 +15,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from vigil.capture.blobs import BlobStore
 from vigil.errors import VigilError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "vigil_read_only"
 
 
 def home() -> Path:
@@ -33,6 +34,7 @@ def database_url(root: Path) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # pysqlite's own BEGIN comes too late: Vigil emits it (_sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -41,11 +43,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """Every transaction that may write takes SQLite's write lock at BEGIN, so two writers can never
+    read the same chain head; sessions from `Store.reads` begin deferred and share the database."""
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
     # the workbench serves many requests at once from a thread pool: let each have a connection
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, pool_size=20, max_overflow=40)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
@@ -60,10 +70,13 @@ def migrate(engine: Engine) -> None:
 
 @dataclass
 class Store:
+    """`sessions` may write (on SQLite each transaction holds the write lock); `reads` may not."""
+
     root: Path
     engine: Engine
     blobs: BlobStore
     sessions: sessionmaker[Session]
+    reads: sessionmaker[Session]
 
     @property
     def dialect(self) -> str:
@@ -84,6 +97,9 @@ def open_store(root: Path | None = None, url: str | None = None) -> Store:
         raise VigilError(
             f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
         ) from None
-    return Store(
-        root=root, engine=engine, blobs=BlobStore(root), sessions=sessionmaker(engine, expire_on_commit=False)
-    )
+    from vigil.store import checkpoint
+
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    checkpoint.watch(sessions, root)
+    reads = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    return Store(root=root, engine=engine, blobs=BlobStore(root), sessions=sessions, reads=reads)

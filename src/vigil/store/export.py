@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,6 +18,28 @@ from vigil.store.db import Store
 from vigil.store.records import log_event
 from vigil.store.search import Hit, search
 from vigil.store.tables import Capture
+
+Cell = str | int | float | None
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list: a spreadsheet reads these as a formula
+
+
+def csv_safe(value: Cell) -> Cell:
+    """`value` made inert for a spreadsheet: text that starts like a formula gets a leading `'`.
+
+    Cells come from article text and reviewers' edits, so anyone who can get a
+    sentence into a news page could otherwise run a formula (a data-leaking
+    HYPERLINK, say) on the machine of whoever opens the export. Numbers and
+    empty cells are ours and are left alone.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_row(row: Mapping[str, Cell]) -> dict[str, Cell]:
+    """Every cell of `row` through csv_safe: what each CSV export writes."""
+    return {k: csv_safe(v) for k, v in row.items()}
+
 
 FIELDS = (
     "statement_id",
@@ -79,7 +102,7 @@ def _statements(hits: list[Hit], fmt: str) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=FIELDS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_row(r) for r in rows)
     return buf.getvalue()
 
 

@@ -41,18 +41,26 @@ def append(session: Session, row: T) -> T:
     carried in the session, so bulk writes do not re-read it for every row.
     """
     model: Any = type(row)
+    row.prev_hash = chain_head(session, model)
+    row.row_hash = custody.chain_hash(row.prev_hash, row.content())
+    session.info["chain_heads"][model.__tablename__] = row.row_hash
+    session.add(row)
+    session.flush()
+    return row
+
+
+def chain_head(session: Session, model: Any) -> str:
+    """The last hash of a table's chain, read once per transaction after taking the chain's lock.
+
+    On SQLite the lock is the write lock every writing transaction takes at BEGIN (store/db.py); on
+    PostgreSQL an advisory lock per table, held to the end of the transaction."""
     heads: dict[str, str] = session.info.setdefault("chain_heads", {})
     name = model.__tablename__
     if name not in heads:
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": name})
         heads[name] = session.scalar(select(model.row_hash).order_by(model.id.desc()).limit(1)) or "0" * 64
-    row.prev_hash = heads[name]
-    row.row_hash = custody.chain_hash(row.prev_hash, row.content())
-    heads[name] = row.row_hash
-    session.add(row)
-    session.flush()
-    return row
+    return heads[name]
 
 
 def log_event(
@@ -132,6 +140,9 @@ def record_capture(
 
     result: Extraction | None = None
     error: str | None = None
+    outcome = http_outcome(fetched)
+    if outcome is not None:
+        extract = False  # an error page is evidence of the answer, not a source to read statements from
     if extract and _current_document(store, page_sha) is not None:
         extract = False  # these bytes were read by this extractor version already: one document per blob
     if extract:
@@ -139,6 +150,7 @@ def record_capture(
             result = extract_bytes(data, url=fetched.final_url if fetched else None)
         except VigilError as exc:
             error = str(exc)
+            outcome = f"unextractable: {error}"
 
     with store.sessions.begin() as session:
         ensure_blob(session, page_sha, len(data), media)
@@ -169,6 +181,7 @@ def record_capture(
                 media_type=media,
                 size=len(data),
                 batch=batch,
+                outcome=outcome,
             ),
         )
         details: dict[str, Any] = {
@@ -182,13 +195,22 @@ def record_capture(
             details["screenshot_sha256"] = shot_sha
         if error:
             details["extraction_error"] = error
+        if outcome:
+            details["outcome"] = outcome
         log_event(session, "captured", details, capture_id=cap.id, actor=who, at=when)
         doc = save_extraction(session, page_sha, result) if result is not None else None
         if doc is None:
             existing = _current_document_in(session, page_sha)
             doc = session.get(Document, existing) if existing is not None else None
         n = len(result.statements) if result is not None else 0
-    return Captured(capture=cap, document=doc, statements=n, error=error)
+    return Captured(capture=cap, document=doc if outcome is None else None, statements=n, error=outcome)
+
+
+def http_outcome(fetched: FetchResult | None) -> str | None:
+    """A response other than 2xx is recorded as what it is, never as an ordinary source."""
+    if fetched is None or 200 <= fetched.status < 300:
+        return None
+    return f"HTTP {fetched.status} {fetched.reason}".strip()
 
 
 def _current_document(store: Store, sha: str) -> int | None:
@@ -309,12 +331,20 @@ def reextract(store: Store, everything: bool = False) -> tuple[int, int]:
         with store.sessions.begin() as session:
             new = save_extraction(session, sha, result)
             if old_id is not None:
-                old = session.get(Document, old_id)
-                if old is not None:
-                    old.superseded_by = new.id
+                supersede(session, old_id, new.id)
             log_event(session, "reextracted", {"blob": sha, "document": new.id, "supersedes": old_id})
         done += 1
     return done, skipped
+
+
+def supersede(session: Session, old_id: int, new_id: int) -> None:
+    """Mark an older document replaced: a chained record, mirrored in `documents.superseded_by`."""
+    from vigil.store.tables import Supersession
+
+    old = session.get(Document, old_id)
+    if old is not None:
+        old.superseded_by = new_id
+        append(session, Supersession(old_document_id=old_id, new_document_id=new_id, at=custody.now()))
 
 
 def add_timestamp(store: Store, cap: Capture, tsa_url: str, chain_pem: bytes | None) -> None:

@@ -19,12 +19,18 @@ class Base(DeclarativeBase):
 
 
 class Chained:
+    """A row of a hash chain. `ADDED` names columns that came after rows were first written: they join
+    the hash only when set, so rows written before them still verify and rows after are covered."""
+
     HASHED: ClassVar[tuple[str, ...]] = ()
+    ADDED: ClassVar[tuple[str, ...]] = ()
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
 
     def content(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.HASHED}
+        out = {k: getattr(self, k) for k in self.HASHED}
+        out.update({k: getattr(self, k) for k in self.ADDED if getattr(self, k) is not None})
+        return out
 
 
 class Blob(Base):
@@ -60,6 +66,7 @@ class Capture(Chained, Base):
         "hops",
         "batch",
     )
+    ADDED = ("outcome",)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
     method: Mapped[str] = mapped_column(String(10))
@@ -82,6 +89,8 @@ class Capture(Chained, Base):
     media_type: Mapped[str] = mapped_column(String(200))
     size: Mapped[int] = mapped_column(BigInteger)
     batch: Mapped[str | None] = mapped_column(String(64))
+    # None: an ordinary source; else why it is not one ("HTTP 404 Not Found", "unextractable: …")
+    outcome: Mapped[str | None] = mapped_column(Text)
 
 
 class Timestamp(Chained, Base):
@@ -174,6 +183,7 @@ class StatementRow(Chained, Base):
         "extractor_version",
         "origin",
     )
+    ADDED = ("case_id",)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     local_id: Mapped[str] = mapped_column(String(20))
@@ -191,27 +201,51 @@ class StatementRow(Chained, Base):
     confidence: Mapped[float] = mapped_column(Float)
     extractor_version: Mapped[str] = mapped_column(String(50))
     origin: Mapped[str] = mapped_column(String(20), default="machine")
+    # the case a person added this statement in; machine statements belong to no case
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
 
 
 class User(Base):
+    """An account. `name_key` (NFKC, case-folded, look-alike letters folded) is what makes names unique."""
+
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(10))  # admin | editor | viewer
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[str | None] = mapped_column(String(40))
+    attempt_seq: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every sign-in attempt
+    disabled: Mapped[bool] = mapped_column(default=False)
+    require_2fa: Mapped[bool] = mapped_column(default=False)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a TOTP code is good once
+    recovery_codes: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of SHA-256 hex digests
     created_at: Mapped[str] = mapped_column(String(40))
 
 
 class WebSession(Base):
+    """A token the server knows by its SHA-256: a session, a half-done sign-in, or a trusted browser."""
+
     __tablename__ = "web_sessions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(10), default="session")  # session | pending | device
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(40))
     expires_at: Mapped[str] = mapped_column(String(40))
+    last_seen_at: Mapped[str] = mapped_column(String(40))
+
+
+class SignInLimit(Base):
+    """Failed sign-ins of one client address (or trusted browser) in a window, shared by every worker."""
+
+    __tablename__ = "signin_limits"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # addr:<ip or /64> | device:<id>
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_end: Mapped[str] = mapped_column(String(40))
 
 
 class Case(Base):
@@ -236,6 +270,8 @@ class CaseCapture(Base):
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), primary_key=True)
     added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[str] = mapped_column(String(40))
+    # JSON list of user ids who alone may see this source in its case; None: every member
+    restricted_to: Mapped[str | None] = mapped_column(Text)
 
 
 class Review(Chained, Base):
@@ -243,8 +279,11 @@ class Review(Chained, Base):
 
     __tablename__ = "reviews"
     HASHED = ("statement_id", "action", "changes", "reviewer", "at")
+    ADDED = ("case_id",)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
+    # a review is a case's decision: the same bytes in another case are reviewed apart
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     action: Mapped[str] = mapped_column(String(10))  # accepted | edited | rejected | added
     changes: Mapped[str] = mapped_column(Text, default="{}")
     reviewer: Mapped[str] = mapped_column(String(100))
@@ -264,6 +303,62 @@ class ActorMerge(Chained, Base):
     at: Mapped[str] = mapped_column(String(40))
 
 
+class CaseEvent(Chained, Base):
+    """Who changed a case's membership or sources, when: the case tables are replayed from these."""
+
+    __tablename__ = "case_events"
+    HASHED = ("case_id", "action", "subject", "details", "by", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # created | member | source | restricted
+    action: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[int | None] = mapped_column(Integer)  # a user id or a capture id
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class Supersession(Chained, Base):
+    """A newer extraction of the same bytes replaces an older one (documents.superseded_by mirrors it)."""
+
+    __tablename__ = "supersessions"
+    HASHED = ("old_document_id", "new_document_id", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    old_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    new_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class AuditEvent(Chained, Base):
+    """Who read or changed what, from where, with what result: reads of case data are audited too."""
+
+    __tablename__ = "audit_events"
+    HASHED = ("at", "user_name", "address", "method", "route", "case_id", "records", "status")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(40), index=True)
+    user_name: Mapped[str | None] = mapped_column(String(100), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(10))
+    route: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    records: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[int] = mapped_column(Integer)
+
+
+class Checkpoint(Chained, Base):
+    """The chains' heads after a commit, and a digest of the tables outside them (accounts, cases).
+
+    Deleting a chain's last rows, re-hashing a chain or editing an account then disagrees with the
+    newest checkpoint, whose own head is also kept outside the database (VIGIL_HOME/checkpoint)."""
+
+    __tablename__ = "checkpoints"
+    HASHED = ("at", "heads", "guarded")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(40))
+    heads: Mapped[str] = mapped_column(Text)  # {table: [last id, last row_hash]} of what this commit wrote
+    guarded: Mapped[str] = mapped_column(Text, default="{}")  # {table: sha256 of its rows}
+
+
 Index("ix_captures_source", Capture.source_path, Capture.page_sha256)
 Index("ix_captures_page_sha256", Capture.page_sha256)
 
@@ -276,4 +371,8 @@ CHAINED: tuple[type[Chained], ...] = (
     StatementRow,
     Review,
     ActorMerge,
+    CaseEvent,
+    Supersession,
+    AuditEvent,
+    Checkpoint,
 )

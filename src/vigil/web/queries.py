@@ -28,6 +28,32 @@ from vigil.store.tables import (
 WRITE_ROLES = ("owner", "editor")
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What one member sees of one case: its sources less those restricted to other members.
+
+    Reviews, person-added statements and merges are read through the case alone, so identical
+    bytes held by another case never show that case's work."""
+
+    case_id: int
+    user_id: int
+    hidden: frozenset[int] = frozenset()
+
+
+def scope_for(session: Session, case_id: int, user_id: int) -> Scope:
+    rows = session.execute(
+        select(CaseCapture.capture_id, CaseCapture.restricted_to).where(
+            CaseCapture.case_id == case_id, CaseCapture.restricted_to.is_not(None)
+        )
+    ).all()
+    hidden = frozenset(cap for cap, users in rows if user_id not in json.loads(users or "[]"))
+    return Scope(case_id, user_id, hidden)
+
+
+def _visible(q: Any, scope: Scope) -> Any:
+    return q.where(CaseCapture.capture_id.not_in(scope.hidden)) if scope.hidden else q
+
+
 def membership(session: Session, user: User, case_id: int) -> tuple[Case, str] | None:
     """The case and the user's role in it, or None (which the app answers with 404)."""
     row = session.execute(
@@ -36,6 +62,29 @@ def membership(session: Session, user: User, case_id: int) -> tuple[Case, str] |
         .where(Case.id == case_id, CaseMember.user_id == user.id)
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def member_ids(session: Session, case_id: int) -> list[tuple[str, int]]:
+    return [
+        (n, i)
+        for n, i in session.execute(
+            select(User.name, User.id)
+            .join(CaseMember, CaseMember.user_id == User.id)
+            .where(CaseMember.case_id == case_id)
+        ).tuples()
+    ]
+
+
+def restricted_names(session: Session, case_id: int, capture_id: int) -> list[str] | None:
+    users = session.scalar(
+        select(CaseCapture.restricted_to).where(
+            CaseCapture.case_id == case_id, CaseCapture.capture_id == capture_id
+        )
+    )
+    if users is None:
+        return None
+    ids = set(json.loads(users))
+    return sorted(n for n, i in member_ids(session, case_id) if i in ids)
 
 
 def cases_of(session: Session, user: User) -> list[tuple[Case, str, int]]:
@@ -50,40 +99,42 @@ def cases_of(session: Session, user: User) -> list[tuple[Case, str, int]]:
     return [(r[0], r[1], int(r[2])) for r in rows]
 
 
-def capture_in_case(session: Session, case_id: int, capture_id: int) -> Capture | None:
+def capture_in_case(session: Session, scope: Scope, capture_id: int) -> Capture | None:
+    if capture_id in scope.hidden:
+        return None
     return session.scalar(
         select(Capture)
         .join(CaseCapture, CaseCapture.capture_id == Capture.id)
-        .where(CaseCapture.case_id == case_id, Capture.id == capture_id)
+        .where(CaseCapture.case_id == scope.case_id, Capture.id == capture_id)
     )
 
 
-def source_count(session: Session, case_id: int) -> int:
-    return int(
-        session.scalar(select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == case_id))
-        or 0
+def source_with_bytes(session: Session, case_id: int, sha: str) -> int | None:
+    """The case's first source with these exact bytes (a second capture of them is not a new source)."""
+    return session.scalar(
+        select(func.min(Capture.id))
+        .join(CaseCapture, CaseCapture.capture_id == Capture.id)
+        .where(CaseCapture.case_id == case_id, Capture.page_sha256 == sha)
     )
+
+
+def source_count(session: Session, scope: Scope) -> int:
+    q = select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == scope.case_id)
+    return int(session.scalar(_visible(q, scope)) or 0)
 
 
 def sources(
-    session: Session, case_id: int, offset: int = 0, limit: int | None = None
+    session: Session, scope: Scope, offset: int = 0, limit: int | None = None
 ) -> list[tuple[Capture, Document | None]]:
     """The case's captures with their current documents, in one query."""
+    page = _visible(select(CaseCapture.capture_id).where(CaseCapture.case_id == scope.case_id), scope)
     rows = session.execute(
         select(Capture, Document)
         .options(defer(Document.text), defer(Document.captions), defer(Document.removed))
         .join(CaseCapture, CaseCapture.capture_id == Capture.id)
         .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
-        .where(CaseCapture.case_id == case_id)
-        .where(
-            Capture.id.in_(
-                select(CaseCapture.capture_id)
-                .where(CaseCapture.case_id == case_id)
-                .order_by(CaseCapture.capture_id)
-                .offset(offset)
-                .limit(limit)
-            )
-        )
+        .where(CaseCapture.case_id == scope.case_id)
+        .where(Capture.id.in_(page.order_by(CaseCapture.capture_id).offset(offset).limit(limit)))
         .order_by(Capture.id, Document.id.desc())
     ).all()
     out: dict[int, tuple[Capture, Document | None]] = {}
@@ -93,11 +144,12 @@ def sources(
 
 
 def statement_counts(session: Session, doc_ids: list[int]) -> dict[int, int]:
+    """Machine statements per document (person-added ones belong to their case, shown on the source)."""
     if not doc_ids:
         return {}
     rows = session.execute(
         select(StatementRow.document_id, func.count())
-        .where(StatementRow.document_id.in_(doc_ids))
+        .where(StatementRow.document_id.in_(doc_ids), StatementRow.origin != "person")
         .group_by(StatementRow.document_id)
     ).all()
     return {int(d): int(n) for d, n in rows}
@@ -112,8 +164,8 @@ def current_document(session: Session, sha: str) -> Document | None:
     )
 
 
-def case_documents(session: Session, case_id: int) -> list[Document]:
-    docs = [d for _, d in sources(session, case_id) if d is not None]
+def case_documents(session: Session, scope: Scope) -> list[Document]:
+    docs = [d for _, d in sources(session, scope) if d is not None]
     seen: set[int] = set()
     return [d for d in docs if not (d.id in seen or seen.add(d.id))]  # type: ignore[func-returns-value]
 
@@ -139,32 +191,48 @@ class StatementView:
     capture_id: int | None = None
 
 
-def _case_statements(case_id: int, document: Document | None) -> Any:
-    """Statements of the case's current documents, with each one's title and capture, as one query."""
+def case_reviews(scope: Scope) -> Any:
+    return select(Review.statement_id).where(Review.case_id == scope.case_id)
+
+
+def _case_statements(scope: Scope, document: Document | None) -> Any:
+    """Statements of the case's current documents, with each one's title and capture, as one query.
+
+    Machine statements come with the bytes; a person's statement only with the case it was added in."""
+    added = case_reviews(scope).where(Review.action == "added")
     q = (
         select(StatementRow, Document.title, Capture.id)
         .join(Document, Document.id == StatementRow.document_id)
         .join(Capture, Capture.page_sha256 == Document.blob_sha256)
-        .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == case_id))
+        .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == scope.case_id))
         # current documents, and reviewed statements of earlier extractions: a review stands
-        .where(Document.superseded_by.is_(None) | StatementRow.id.in_(select(Review.statement_id)))
+        .where(Document.superseded_by.is_(None) | StatementRow.id.in_(case_reviews(scope)))
+        .where((StatementRow.origin != "person") | StatementRow.id.in_(added))
     )
+    q = _visible(q, scope)
     if document is not None:
         q = q.where(Document.blob_sha256 == document.blob_sha256)
     return q.order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, Capture.id)
 
 
-def statement_views(session: Session, case_id: int, document: Document | None = None) -> list[StatementView]:
-    return _views(session, session.execute(_case_statements(case_id, document)).all())
+def statement_visible(session: Session, scope: Scope, statement_id: int) -> bool:
+    q = _case_statements(scope, None).where(StatementRow.id == statement_id).limit(1)
+    return session.execute(q).first() is not None
 
 
-def _views(session: Session, rows: Any) -> list[StatementView]:
-    """Statement rows (with title and capture) as views carrying their latest review."""
+def statement_views(session: Session, scope: Scope, document: Document | None = None) -> list[StatementView]:
+    return _views(session, scope, session.execute(_case_statements(scope, document)).all())
+
+
+def _views(session: Session, scope: Scope, rows: Any) -> list[StatementView]:
+    """Statement rows (with title and capture) as views carrying their latest review in this case."""
     ids = [r[0].id for r in rows]
     reviews: dict[int, Review] = {}
     for chunk in range(0, len(ids), 5000):
         for rev in session.scalars(
-            select(Review).where(Review.statement_id.in_(ids[chunk : chunk + 5000])).order_by(Review.id)
+            select(Review)
+            .where(Review.statement_id.in_(ids[chunk : chunk + 5000]), Review.case_id == scope.case_id)
+            .order_by(Review.id)
         ):
             reviews[rev.statement_id] = rev
     out = []
@@ -195,12 +263,20 @@ def _views(session: Session, rows: Any) -> list[StatementView]:
             v.status, v.reviewer, v.reviewed_at = found.action, found.reviewer, found.at
             if found.action == "edited":
                 changes = json.loads(found.changes)
-                v.kind = changes.get("kind", v.kind)
-                v.speaker = changes.get("speaker", v.speaker)
-                v.target = changes.get("target", v.target)
-                v.date = changes.get("date", v.date)
+                v.kind = _edited(changes, "kind", v.kind) or v.kind
+                v.speaker = _edited(changes, "speaker", v.speaker)
+                v.target = _edited(changes, "target", v.target)
+                v.date = _edited(changes, "date", v.date)
         out.append(v)
     return out
+
+
+def _edited(changes: Any, key: str, default: str | None) -> str | None:
+    """An edited value, if it is one a person could have typed (older records were not validated)."""
+    if not isinstance(changes, dict) or key not in changes:
+        return default
+    value = changes[key]
+    return value if value is None or isinstance(value, str) else default
 
 
 def matches(v: StatementView, params: dict[str, str]) -> bool:
@@ -267,14 +343,14 @@ def by_place(v: StatementView) -> tuple[Any, ...]:
 
 
 def statement_page(
-    session: Session, case_id: int, params: dict[str, str], offset: int, limit: int, order: str = "place"
+    session: Session, scope: Scope, params: dict[str, str], offset: int, limit: int, order: str = "place"
 ) -> tuple[list[StatementView], int]:
     """One page of the case's statements under the filters, and how many there are in all.
 
     Statements no one has reviewed are filtered, counted and paged in SQL; reviewed ones (few) are
     read whole and filtered as reviewed, then the two are merged in order."""
-    base = _case_statements(case_id, None)
-    reviewed_ids = select(Review.statement_id)
+    base = _case_statements(scope, None)
+    reviewed_ids = case_reviews(scope)
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     machine = _sql_filters(base.where(StatementRow.id.not_in(reviewed_ids)), params, dialect)
     if params.get("reviewed") == "yes":
@@ -291,11 +367,13 @@ def statement_page(
         )
     )
     rows = session.execute(ordered.limit(offset + limit)).all()
-    views = _views(session, rows)
+    views = _views(session, scope, rows)
     if params.get("reviewed") != "no":
         done = [
             v
-            for v in _views(session, session.execute(base.where(StatementRow.id.in_(reviewed_ids))).all())
+            for v in _views(
+                session, scope, session.execute(base.where(StatementRow.id.in_(reviewed_ids))).all()
+            )
             if matches(v, params)
         ]
         views += done
@@ -304,8 +382,8 @@ def statement_page(
     return views[offset : offset + limit], total
 
 
-def speakers(session: Session, case_id: int) -> list[str]:
-    q = _case_statements(case_id, None).with_only_columns(StatementRow.speaker_name).distinct().order_by(None)
+def speakers(session: Session, scope: Scope) -> list[str]:
+    q = _case_statements(scope, None).with_only_columns(StatementRow.speaker_name).distinct().order_by(None)
     return sorted({s for s in session.scalars(q) if s})
 
 
@@ -342,36 +420,39 @@ def resolve_key(key: str, m: dict[str, str]) -> str:
 _ACTOR_CACHE: dict[tuple[Any, ...], dict[str, ActorView]] = {}
 
 
-def _case_version(session: Session, case_id: int) -> tuple[Any, ...]:
+def _case_version(session: Session, scope: Scope) -> tuple[Any, ...]:
     """What the actor list depends on; it changes whenever a source, document, statement or merge is added."""
     return (
         id(session.bind),
-        case_id,
-        session.scalar(select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == case_id)),
+        scope,
+        session.scalar(
+            select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == scope.case_id)
+        ),
         session.scalar(select(func.max(Document.id))),
         session.scalar(select(func.max(StatementRow.id))),
         session.scalar(select(func.max(ActorMerge.id))),
     )
 
 
-def actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
+def actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
     """The case's actors, cached until the case's record changes (reading 30,000 actor rows is slow)."""
-    key = _case_version(session, case_id)
+    key = _case_version(session, scope)
     if key not in _ACTOR_CACHE:
         if len(_ACTOR_CACHE) > 32:
             _ACTOR_CACHE.clear()
-        _ACTOR_CACHE[key] = _actor_views(session, case_id)
+        _ACTOR_CACHE[key] = _actor_views(session, scope)
     return _ACTOR_CACHE[key]
 
 
-def _actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
-    m = merges(session, case_id)
+def _actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
+    m = merges(session, scope.case_id)
     out: dict[str, ActorView] = {}
-    current = (
+    current = _visible(
         select(Document.id)
         .join(Capture, Capture.page_sha256 == Document.blob_sha256)
-        .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == case_id))
-        .where(Document.superseded_by.is_(None))
+        .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == scope.case_id))
+        .where(Document.superseded_by.is_(None)),
+        scope,
     )
     for a in session.scalars(select(ActorRow).where(ActorRow.document_id.in_(current))):
         key = resolve_key(fold(a.name), m)
@@ -387,7 +468,7 @@ def _actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
         v.documents.add(a.document_id)
     for name_col, attr in ((StatementRow.speaker_name, "said"), (StatementRow.target_name, "about")):
         q = (
-            _case_statements(case_id, None)
+            _case_statements(scope, None)
             .with_only_columns(name_col, func.count(func.distinct(StatementRow.id)))
             .where(name_col.is_not(None))
             .group_by(name_col)
@@ -401,16 +482,16 @@ def _actor_views(session: Session, case_id: int) -> dict[str, ActorView]:
 
 
 def statements_of_actor(
-    session: Session, case_id: int, key: str, role: str, limit: int = 500
+    session: Session, scope: Scope, key: str, role: str, limit: int = 500
 ) -> list[StatementView]:
     """Statements by (role "speaker") or about (role "target") the actor with this key."""
-    m = merges(session, case_id)
+    m = merges(session, scope.case_id)
     name_col = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
     names = session.scalars(
-        _case_statements(case_id, None).with_only_columns(name_col).distinct().order_by(None)
+        _case_statements(scope, None).with_only_columns(name_col).distinct().order_by(None)
     )
     mine = [n for n in names if n and resolve_key(fold(n), m) == key]
     if not mine:
         return []
-    rows = session.execute(_case_statements(case_id, None).where(name_col.in_(mine)).limit(limit)).all()
-    return [v for v in _views(session, rows) if v.status != "rejected"]
+    rows = session.execute(_case_statements(scope, None).where(name_col.in_(mine)).limit(limit)).all()
+    return [v for v in _views(session, scope, rows) if v.status != "rejected"]

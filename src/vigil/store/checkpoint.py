@@ -1,0 +1,133 @@
+"""Checkpoints: every commit that writes evidence records the chains' new heads in a chained row.
+
+A hash chain alone cannot show that its last rows were deleted, or that the whole chain was
+re-hashed after an edit. A checkpoint written in the same transaction as the rows it covers can:
+`vigil verify` finds each table's checkpointed head (same id, same hash) and no row past it. The
+newest checkpoint's own id and hash are also written to `VIGIL_HOME/checkpoint`, outside the
+database, so deleting checkpoints too is found. Tables that are not chains (accounts, cases) are
+covered by a digest of their rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+from vigil.capture import custody
+from vigil.store.tables import Case, CaseCapture, CaseMember, Chained, Checkpoint, User
+
+HEAD_FILE = "checkpoint"
+# account columns that change with every sign-in attempt: not part of what an account is
+VOLATILE = frozenset({"failed_logins", "locked_until"})
+GUARDED: tuple[type[Any], ...] = (User, Case, CaseMember, CaseCapture)
+
+
+def digest(session: Session, model: type[Any]) -> str:
+    """SHA-256 over a table's rows (volatile account columns left out), in key order."""
+    cols = [c for c in inspect(model).columns if c.key not in VOLATILE]
+    keys = [c for c in inspect(model).primary_key]
+    h = hashlib.sha256()
+    for row in session.execute(select(*cols).order_by(*keys)):
+        h.update(custody.canonical(list(row)) + b"\n")
+    return h.hexdigest()
+
+
+def guarded(session: Session) -> dict[str, str]:
+    return {m.__tablename__: digest(session, m) for m in (User, Case)}
+
+
+def heads(session: Session, models: tuple[type[Chained], ...]) -> dict[str, list[Any]]:
+    """Each table's last (id, row_hash): what a first checkpoint of an existing store covers."""
+    out: dict[str, list[Any]] = {}
+    for model in models:
+        m: Any = model
+        row = session.execute(select(m.id, m.row_hash).order_by(m.id.desc()).limit(1)).first()
+        if row is not None:
+            out[m.__tablename__] = [row[0], row[1]]
+    return out
+
+
+def write(session: Session, written: dict[str, list[Any]]) -> Checkpoint:
+    from vigil.store.records import append, chain_head, dumps
+
+    session.info["checkpointing"] = True
+    try:
+        chain_head(session, Checkpoint)  # lock first: the digest must see every commit before this one
+        return append(
+            session,
+            Checkpoint(at=custody.now(), heads=dumps(written), guarded=dumps(guarded(session))),
+        )
+    finally:
+        session.info["checkpointing"] = False
+
+
+def _after_flush(session: Session, _ctx: Any) -> None:
+    written: dict[str, list[Any]] = session.info.setdefault("written", {})
+    for obj in session.new:
+        if isinstance(obj, Chained) and not isinstance(obj, Checkpoint):
+            m: Any = obj
+            last = written.get(m.__tablename__)
+            if last is None or m.id > last[0]:
+                written[m.__tablename__] = [m.id, m.row_hash]
+    if any(isinstance(o, GUARDED) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["guarded_changed"] = True
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    if state.is_update or state.is_delete:
+        state.session.info["guarded_changed"] = True
+
+
+def _before_commit(session: Session) -> None:
+    if session.info.get("checkpointing"):
+        return
+    session.flush()
+    written = session.info.get("written") or {}
+    if written or session.info.get("guarded_changed"):
+        session.info["checkpoint"] = write(session, dict(written))
+
+
+def _after_commit(session: Session, root: Path) -> None:
+    cp = session.info.get("checkpoint")
+    _reset(session)
+    if cp is not None:
+        record_head(root, cp.id, cp.row_hash)
+
+
+def _reset(session: Session, *_args: Any) -> None:
+    for key in ("written", "guarded_changed", "checkpoint", "chain_heads"):
+        session.info.pop(key, None)
+
+
+def watch(sessions: sessionmaker[Session], root: Path) -> None:
+    """Checkpoint every commit of these sessions that writes chained rows or guarded tables."""
+    event.listen(sessions, "after_flush", _after_flush)
+    event.listen(sessions, "do_orm_execute", _on_execute)
+    event.listen(sessions, "before_commit", _before_commit)
+    event.listen(sessions, "after_commit", lambda s: _after_commit(s, root))
+    event.listen(sessions, "after_rollback", _reset)
+
+
+def record_head(root: Path, cp_id: int, row_hash: str) -> None:
+    """Keep the newest checkpoint's id and hash outside the database (never move it backwards)."""
+    path = root / HEAD_FILE
+    current = read_head(root)
+    if current is not None and current[0] >= cp_id:
+        return
+    tmp = path.with_name(f".{HEAD_FILE}.{os.getpid()}.{cp_id}")
+    tmp.write_text(json.dumps({"id": cp_id, "row_hash": row_hash}) + "\n")
+    os.replace(tmp, path)
+
+
+def read_head(root: Path) -> tuple[int, str] | None:
+    try:
+        data = json.loads((root / HEAD_FILE).read_text())
+        return int(data["id"]), str(data["row_hash"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,100 @@
+"""Every request of a signed-in user is audited before its answer leaves the server.
+
+A pure ASGI middleware: when the app starts its response, the audit event (who, from where,
+which route with which case and record ids, what status) is appended first; if that fails, a
+500 goes out instead of the data. Routes add the ids they showed with `note_records`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import anyio
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vigil.store import audit
+from vigil.store.db import Store
+
+USER = "vigil_user"
+RECORDS = "vigil_records"
+log = logging.getLogger("vigil.audit")
+
+
+def note_user(request: Request, name: str) -> None:
+    setattr(request.state, USER, name)
+
+
+def note_records(request: Request, **records: Any) -> None:
+    """Ids (or selections) a route showed or changed, for this request's audit event."""
+    got: dict[str, Any] = getattr(request.state, RECORDS, None) or {}
+    got.update(records)
+    setattr(request.state, RECORDS, got)
+
+
+class AuditMiddleware:
+    def __init__(self, app: ASGIApp, store: Store) -> None:
+        self.app = app
+        self.store = store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        state: dict[str, Any] = scope.setdefault("state", {})
+        failed = False
+
+        async def audited_send(message: Message) -> None:
+            nonlocal failed
+            if failed:
+                return  # the body of an answer whose audit could not be written never leaves
+            if message["type"] == "http.response.start" and state.get(USER) is not None:
+                entry = _entry(scope, state, int(message["status"]))
+                try:
+                    await anyio.to_thread.run_sync(self._write, entry)
+                except Exception:
+                    log.exception("audit event not written; answering 500")
+                    failed = True
+                    await _fail(send)
+                    return
+            await send(message)
+
+        await self.app(scope, receive, audited_send)
+
+    def _write(self, entry: audit.Entry) -> None:
+        with self.store.sessions.begin() as s:
+            audit.record(s, entry)
+
+
+def _entry(scope: Scope, state: dict[str, Any], status: int) -> audit.Entry:
+    params: dict[str, Any] = dict(scope.get("path_params") or {})
+    route = str(getattr(scope.get("route"), "path", None) or scope["path"])
+    query = scope.get("query_string", b"").decode("latin-1")
+    records: dict[str, Any] = {k: v for k, v in params.items() if k != "case_id"}
+    if query:
+        records["query"] = query[:2000]
+    records.update(state.get(RECORDS) or {})
+    client = scope.get("client")
+    case = str(params.get("case_id", ""))
+    return audit.Entry(
+        user=state[USER],
+        address=client[0] if client else None,
+        method=scope["method"],
+        route=route,
+        case_id=int(case) if case.isdigit() and len(case) < 12 else None,
+        records=records,
+        status=status,
+    )
+
+
+async def _fail(send: Send) -> None:
+    body = b'{"detail": "the audit log could not be written; nothing was shown"}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
