@@ -34,7 +34,7 @@ from vigil.web.auth import add_user
 
 CLIENTS = int(os.environ.get("VIGIL_BENCH_CLIENTS", "20"))
 SECONDS = float(os.environ.get("VIGIL_BENCH_SECONDS", "60"))
-PASSWORD = "bench password 1"
+PASSWORD = "load test passphrase 1"
 
 
 def main() -> int:

@@ -32,26 +32,20 @@ def main() -> int:
         check=True,
         env=env,
     )
-    from vigil.capture.custody import now
+    from vigil.store import cases
     from vigil.store.db import open_store
-    from vigil.store.tables import Capture, Case, CaseCapture, CaseMember, User
+    from vigil.store.tables import Capture, User
 
     store = open_store(HOME)
     with store.sessions.begin() as s:
         from sqlalchemy import select
 
         user = s.scalars(select(User).where(User.name == "demo")).one()
-        case = Case(
-            name="UN visit to Xinjiang (demo)",
-            description="The seed article and two example articles.",
-            created_by=user.id,
-            created_at=now(),
+        case = cases.create(
+            s, "UN visit to Xinjiang (demo)", "The seed article and two example articles.", user.id, "demo"
         )
-        s.add(case)
-        s.flush()
-        s.add(CaseMember(case_id=case.id, user_id=user.id, role="owner"))
         for cap in s.scalars(select(Capture)):
-            s.add(CaseCapture(case_id=case.id, capture_id=cap.id, added_by=user.id, added_at=now()))
+            cases.add_source(s, case.id, cap.id, user.id, "demo")
     print("\nDemo workbench: http://127.0.0.1:8000   user: demo   password:", password, "\n(Ctrl-C stops it)")
     os.execvpe(sys.executable, [*vigil, "serve", "--host", "127.0.0.1", "--port", "8000"], env)
 

@@ -280,7 +280,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
                 raise HTTPException(403, "only the case's owner adds members")
             if role not in cases.ROLES:
                 raise HTTPException(422, "role must be owner, editor or viewer")
-            other = s.scalar(select(User).where(User.name == name))
+            other = auth.find_user(s, name)
             if other is None:
                 return RedirectResponse(f"/cases/{case_id}?error=no+such+user", status_code=303)
             cases.set_member(s, case_id, other.id, role, who[1])
