@@ -48,19 +48,11 @@ def register(app: typer.Typer) -> None:
         no_extract: Annotated[bool, typer.Option("--no-extract", help="Keep the bytes only.")] = False,
     ) -> None:
         """Capture sources as evidence: exact bytes, WARC, custody record, and extraction."""
-        import os
 
         from vigil.capture.intake import Options, capture_file, capture_stdin, capture_url, is_url
         from vigil.store.db import open_store
 
-        tsa = timestamp or os.environ.get("VIGIL_TSA_URL") or None
-        chain = None
-        if tsa_chain is not None or os.environ.get("VIGIL_TSA_CHAIN"):
-            chain_path = tsa_chain or Path(os.environ["VIGIL_TSA_CHAIN"])
-            try:
-                chain = chain_path.read_bytes()
-            except OSError as exc:
-                fail(f"cannot read {chain_path}: {exc.strerror}")
+        tsa, chain = _tsa(timestamp, tsa_chain)
         opts = Options(
             note=note,
             allow_private=allow_private,
@@ -260,6 +252,32 @@ def register(app: typer.Typer) -> None:
         out.print("verified: every blob, WARC record, chained row and timestamp is intact")
 
     @app.command()
+    def checkpoint(
+        timestamp: Annotated[str | None, typer.Option(help="RFC 3161 time-stamp authority URL.")] = None,
+        tsa_chain: Annotated[
+            Path | None, typer.Option(help="PEM chain (root last) to trust the TSA.")
+        ] = None,
+    ) -> None:
+        """Show the newest checkpoint (it covers every chain); with a TSA, have its hash time-stamped."""
+        from vigil.store import checkpoint as cp
+        from vigil.store.db import open_store
+        from vigil.store.records import stamp_checkpoint
+
+        tsa, chain = _tsa(timestamp, tsa_chain)
+        try:
+            store = open_store()
+            if tsa is None:
+                head = cp.read_head(store.root)
+                if head is None:
+                    fail("no checkpoint is recorded yet")
+                out.print(f"checkpoint {head[0]}  {head[1]}")
+                return
+            cp_id, cp_hash = stamp_checkpoint(store, tsa, chain)
+        except VigilError as exc:
+            fail(str(exc))
+        out.print(f"checkpoint {cp_id}  {cp_hash}\n  time-stamped by {tsa}")
+
+    @app.command()
     def export(
         fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, warc or wacz.")] = "jsonl",
         output: Annotated[
@@ -284,6 +302,20 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         if output is not None:
             out.print(f"exported {n} records to {output}")
+
+
+def _tsa(url: str | None, chain_path: Path | None) -> tuple[str | None, bytes | None]:
+    """The time-stamp authority and its trusted chain, from the options or VIGIL_TSA_URL/VIGIL_TSA_CHAIN."""
+    import os
+
+    tsa = url or os.environ.get("VIGIL_TSA_URL") or None
+    path = chain_path or (Path(os.environ["VIGIL_TSA_CHAIN"]) if os.environ.get("VIGIL_TSA_CHAIN") else None)
+    if path is None:
+        return tsa, None
+    try:
+        return tsa, path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
 
 
 def _captured_in_batch(store: object, url: str, batch: str | None) -> bool:

@@ -31,7 +31,7 @@ EXPECTED = {
     "content-security-policy": CSP,
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",  # no URL to other sites; a true Origin on our own posts
+    "referrer-policy": "no-referrer",
     "cross-origin-opener-policy": "same-origin",
 }
 World = tuple[Store, dict[str, int]]

@@ -194,6 +194,7 @@ def csrf_of(c: TestClient) -> str:
     [
         {"Origin": "https://evil.example"},
         {"Origin": "null"},
+        {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
         {"Origin": "http://testserver:8080"},
         {"Sec-Fetch-Site": "cross-site"},
         {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"},
@@ -205,9 +206,10 @@ def test_a_cross_site_sign_in_is_refused(store: Store, headers: dict[str, str]) 
     assert r.status_code == 403 and auth.COOKIE not in r.cookies and not signed_in(c)
 
 
-def test_a_same_origin_sign_in_is_accepted(store: Store) -> None:
+@pytest.mark.parametrize("origin", ["http://testserver", "null"])  # null: our own post under no-referrer
+def test_a_same_origin_sign_in_is_accepted(store: Store, origin: str) -> None:
     c = browser(store)
-    r = sign_in(c, "alice", PASSWORD, Origin="http://testserver", **{"Sec-Fetch-Site": "same-origin"})
+    r = sign_in(c, "alice", PASSWORD, Origin=origin, **{"Sec-Fetch-Site": "same-origin"})
     assert r.status_code == 303 and signed_in(c)
 
 

@@ -104,6 +104,7 @@ def capture_stdin(store: Store, opts: Options) -> Captured:
 def stamp(store: Store, done: Captured, opts: Options) -> None:
     if not opts.tsa_url:
         return
-    from vigil.store.records import add_timestamp
+    from vigil.store.records import add_timestamp, stamp_checkpoint
 
     add_timestamp(store, done.capture, opts.tsa_url, opts.tsa_chain)
+    stamp_checkpoint(store, opts.tsa_url, opts.tsa_chain)  # the whole record as it stands, this capture in it

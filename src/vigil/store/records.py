@@ -373,3 +373,39 @@ def add_timestamp(store: Store, cap: Capture, tsa_url: str, chain_pem: bytes | N
             ),
         )
         log_event(session, "timestamped", {"tsa": tsa_url, "token_sha256": token_sha}, capture_id=cap.id)
+
+
+def stamp_checkpoint(store: Store, tsa_url: str, chain_pem: bytes | None) -> tuple[int, str]:
+    """Have a time-stamp authority sign the newest checkpoint's hash, which covers every chain.
+
+    Returns the checkpoint's id and hash. The token is kept as a blob and a chained record."""
+    from vigil.capture import timestamp
+    from vigil.store.tables import Checkpoint, CheckpointStamp
+
+    with store.reads() as session:
+        newest = session.execute(
+            select(Checkpoint.id, Checkpoint.row_hash).order_by(Checkpoint.id.desc()).limit(1)
+        ).first()
+    if newest is None:
+        raise VigilError("the store has no checkpoint yet")
+    cp_id, cp_hash = int(newest[0]), str(newest[1])
+    message = timestamp.message([cp_hash])
+    token = timestamp.request_token(tsa_url, message)
+    token_sha = store.blobs.put(token)
+    chain_sha = store.blobs.put(chain_pem) if chain_pem else None
+    with store.sessions.begin() as session:
+        ensure_blob(session, token_sha, len(token), "application/timestamp-reply")
+        if chain_sha and chain_pem:
+            ensure_blob(session, chain_sha, len(chain_pem), "application/x-pem-file")
+        append(
+            session,
+            CheckpointStamp(
+                checkpoint_id=cp_id,
+                tsa_url=tsa_url,
+                digest=timestamp.sha256(message).hex(),
+                token_sha256=token_sha,
+                chain_sha256=chain_sha,
+                created_at=custody.now(),
+            ),
+        )
+    return cp_id, cp_hash

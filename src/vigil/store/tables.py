@@ -359,6 +359,20 @@ class Checkpoint(Chained, Base):
     guarded: Mapped[str] = mapped_column(Text, default="{}")  # {table: sha256 of its rows}
 
 
+class CheckpointStamp(Chained, Base):
+    """An RFC 3161 token over a checkpoint's hash: proof, from outside, of the whole record at that time."""
+
+    __tablename__ = "checkpoint_stamps"
+    HASHED = ("checkpoint_id", "tsa_url", "digest", "token_sha256", "chain_sha256", "created_at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoints.id"))
+    tsa_url: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    token_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    chain_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
 Index("ix_captures_source", Capture.source_path, Capture.page_sha256)
 Index("ix_captures_page_sha256", Capture.page_sha256)
 
@@ -375,4 +389,5 @@ CHAINED: tuple[type[Chained], ...] = (
     Supersession,
     AuditEvent,
     Checkpoint,
+    CheckpointStamp,
 )

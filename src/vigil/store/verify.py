@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 from vigil.capture import custody, warc
 from vigil.store import cases, checkpoint
 from vigil.store.db import Store
-from vigil.store.tables import CHAINED, Blob, Capture, Checkpoint, Document, Supersession, Timestamp
+from vigil.store.tables import (
+    CHAINED,
+    Blob,
+    Capture,
+    Checkpoint,
+    CheckpointStamp,
+    Document,
+    Supersession,
+    Timestamp,
+)
 
 
 @dataclass
@@ -81,6 +90,26 @@ def _timestamps(store: Store, session: Session) -> Iterator[Problem]:
         why = check_token(token, bytes.fromhex(ts.digest), chain)
         if why:
             yield Problem(f"timestamp {ts.id} of capture {ts.capture_id}", why)
+    yield from _checkpoint_stamps(store, session)
+
+
+def _checkpoint_stamps(store: Store, session: Session) -> Iterator[Problem]:
+    """Each token still signs its checkpoint as that checkpoint now reads (a rewrite cannot be re-signed)."""
+    from vigil.capture.timestamp import check_token, message, sha256
+
+    for st in session.scalars(select(CheckpointStamp).order_by(CheckpointStamp.id)):
+        item = f"time-stamp {st.id} of checkpoint {st.checkpoint_id}"
+        cp = session.get(Checkpoint, st.checkpoint_id)
+        if cp is None or sha256(message([cp.row_hash])).hex() != st.digest:
+            yield Problem(item, "the checkpoint it signed is gone or changed")
+        token = _read(store, st.token_sha256)
+        if token is None:
+            continue  # reported with the blobs and references
+        why = check_token(
+            token, bytes.fromhex(st.digest), _read(store, st.chain_sha256) if st.chain_sha256 else None
+        )
+        if why:
+            yield Problem(item, why)
 
 
 def _references(session: Session) -> Iterator[Problem]:
@@ -94,10 +123,13 @@ def _references(session: Session) -> Iterator[Problem]:
         ):
             if sha and sha not in known:
                 yield Problem(f"capture {cap.id}", f"its {part} blob {sha[:16]}… is not in the store")
-    for ts in session.scalars(select(Timestamp).order_by(Timestamp.id)):
+    stamps: list[Any] = [*session.scalars(select(Timestamp)), *session.scalars(select(CheckpointStamp))]
+    for ts in stamps:
         for part, sha in (("token", ts.token_sha256), ("chain", ts.chain_sha256)):
             if sha and sha not in known:
-                yield Problem(f"timestamp {ts.id}", f"its {part} blob {sha[:16]}… is not in the store")
+                yield Problem(
+                    f"{ts.__tablename__} row {ts.id}", f"its {part} blob {sha[:16]}… is not in the store"
+                )
 
 
 def _checkpoints(store: Store, session: Session) -> Iterator[Problem]:

@@ -7,10 +7,10 @@ sources, to other sites (Referer), and must not be kept in a browser's or a
 proxy's cache after sign-out (`Cache-Control: no-store`). Static files carry
 no records, so they alone may be cached.
 
-Referrer-Policy is `same-origin`, not `no-referrer`: both keep URLs from other
-sites, but under `no-referrer` Chromium sends `Origin: null` with the
-workbench's own form posts, and the sign-in's login-CSRF check
-(auth.same_origin) needs the true Origin to tell them from a cross-site post.
+Referrer-Policy is `no-referrer`. Under it Chromium sends `Origin: null` with
+the workbench's own form posts; the sign-in's login-CSRF check
+(auth.same_origin) then relies on `Sec-Fetch-Site: same-origin`, which the
+browser sends beside it and a cross-site page cannot forge.
 
 A pure ASGI middleware rather than Starlette's BaseHTTPMiddleware: it only
 rewrites the `http.response.start` message, so streamed bodies stay streamed,
@@ -31,7 +31,7 @@ SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",  # not no-referrer: see the module's docstring
+    "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 NO_STORE = "no-store"
