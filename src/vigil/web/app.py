@@ -183,7 +183,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
     ) -> Response:
         """Either step of signing in: the password, then the second factor of an enrolled account."""
         auditing.note_user(request, name[:100] if not code else "(second factor)")  # every attempt is audited
-        auditing.note_records(request, sign_in="code" if code else "password")
+        auditing.note_records(request, sign_in="code" if code else "password", name=name[:100])
         if not auth.same_origin(request):
             return login_refused(request, auth.SignInError(auth.CROSS_SITE, status=403))
         client = auth.client_of(request)
