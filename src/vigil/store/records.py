@@ -347,32 +347,54 @@ def supersede(session: Session, old_id: int, new_id: int) -> None:
         append(session, Supersession(old_document_id=old_id, new_document_id=new_id, at=custody.now()))
 
 
+@dataclass
+class Token:
+    """An RFC 3161 token over a message, and its trusted chain, kept as blobs."""
+
+    digest: str
+    token: bytes
+    token_sha256: str
+    chain_pem: bytes | None
+    chain_sha256: str | None
+
+    def record_blobs(self, session: Session) -> None:
+        ensure_blob(session, self.token_sha256, len(self.token), "application/timestamp-reply")
+        if self.chain_sha256 and self.chain_pem:
+            ensure_blob(session, self.chain_sha256, len(self.chain_pem), "application/x-pem-file")
+
+
+def get_token(store: Store, tsa_url: str, message: bytes, chain_pem: bytes | None) -> Token:
+    """Ask the authority (before any transaction opens: it is slow) and keep the bytes."""
+    from vigil.capture import timestamp
+
+    token = timestamp.request_token(tsa_url, message)
+    chain_sha = store.blobs.put(chain_pem) if chain_pem else None
+    return Token(timestamp.sha256(message).hex(), token, store.blobs.put(token), chain_pem, chain_sha)
+
+
 def add_timestamp(store: Store, cap: Capture, tsa_url: str, chain_pem: bytes | None) -> None:
     """Ask a time-stamp authority to sign this capture's digests and keep its token."""
     from vigil.capture import timestamp
     from vigil.store.tables import Timestamp
 
     digests = [cap.page_sha256, cap.warc_sha256] + ([cap.screenshot_sha256] if cap.screenshot_sha256 else [])
-    message = timestamp.message(digests)
-    token = timestamp.request_token(tsa_url, message)
-    token_sha = store.blobs.put(token)
-    chain_sha = store.blobs.put(chain_pem) if chain_pem else None
+    got = get_token(store, tsa_url, timestamp.message(digests), chain_pem)
     with store.sessions.begin() as session:
-        ensure_blob(session, token_sha, len(token), "application/timestamp-reply")
-        if chain_sha and chain_pem:
-            ensure_blob(session, chain_sha, len(chain_pem), "application/x-pem-file")
+        got.record_blobs(session)
         append(
             session,
             Timestamp(
                 capture_id=cap.id,
                 tsa_url=tsa_url,
-                digest=timestamp.sha256(message).hex(),
-                token_sha256=token_sha,
-                chain_sha256=chain_sha,
+                digest=got.digest,
+                token_sha256=got.token_sha256,
+                chain_sha256=got.chain_sha256,
                 created_at=custody.now(),
             ),
         )
-        log_event(session, "timestamped", {"tsa": tsa_url, "token_sha256": token_sha}, capture_id=cap.id)
+        log_event(
+            session, "timestamped", {"tsa": tsa_url, "token_sha256": got.token_sha256}, capture_id=cap.id
+        )
 
 
 def stamp_checkpoint(store: Store, tsa_url: str, chain_pem: bytes | None) -> tuple[int, str]:
@@ -389,22 +411,17 @@ def stamp_checkpoint(store: Store, tsa_url: str, chain_pem: bytes | None) -> tup
     if newest is None:
         raise VigilError("the store has no checkpoint yet")
     cp_id, cp_hash = int(newest[0]), str(newest[1])
-    message = timestamp.message([cp_hash])
-    token = timestamp.request_token(tsa_url, message)
-    token_sha = store.blobs.put(token)
-    chain_sha = store.blobs.put(chain_pem) if chain_pem else None
+    got = get_token(store, tsa_url, timestamp.message([cp_hash]), chain_pem)
     with store.sessions.begin() as session:
-        ensure_blob(session, token_sha, len(token), "application/timestamp-reply")
-        if chain_sha and chain_pem:
-            ensure_blob(session, chain_sha, len(chain_pem), "application/x-pem-file")
+        got.record_blobs(session)
         append(
             session,
             CheckpointStamp(
                 checkpoint_id=cp_id,
                 tsa_url=tsa_url,
-                digest=timestamp.sha256(message).hex(),
-                token_sha256=token_sha,
-                chain_sha256=chain_sha,
+                digest=got.digest,
+                token_sha256=got.token_sha256,
+                chain_sha256=got.chain_sha256,
                 created_at=custody.now(),
             ),
         )
