@@ -24,7 +24,7 @@ from vigil.store.tables import Case, CaseCapture, CaseMember, Chained, Checkpoin
 
 HEAD_FILE = "checkpoint"
 # account columns that change with every sign-in attempt: not part of what an account is
-VOLATILE = frozenset({"failed_logins", "locked_until"})
+VOLATILE = frozenset({"failed_logins", "locked_until", "attempt_seq", "totp_last_step"})
 GUARDED: tuple[type[Any], ...] = (User, Case, CaseMember, CaseCapture)
 
 
