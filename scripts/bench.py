@@ -2,23 +2,94 @@
 
 Runs both on the same texts in one process and prints docs/s, tokens/s, their
 ratio and the peak resident memory. Uses ../shared/corpus when it is there,
-else the seed article and texts in tests/data. Figures only; nothing asserts.
+else the seed article and texts in tests/data. Then times one extraction of
+generated articles of 40, 200 and 1,000 KB, to show that time grows with
+the length and not its square. Figures only; nothing asserts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import resource
 import sys
 import time
 from pathlib import Path
 
+from vigil.extract.budget import Budget
 from vigil.extract.nlp import pipeline
-from vigil.extract.pipeline import extract_many
+from vigil.extract.pipeline import extract_bytes, extract_many
 from vigil.extract.reader import read
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 3
+SIZES_KB = (40, 200, 1000)
+
+PEOPLE = [
+    "Maria Okafor",
+    "Pavel Ortiz",
+    "Lena Park",
+    "Tomas Reyes",
+    "Ana Duarte",
+    "Idris Bello",
+    "Wen Li",
+    "Sara Holm",
+]
+GROUPS = [
+    ("Amnesty International", "Amnesty"),
+    ("Human Rights Watch", "HRW"),
+    ("the Orun River Council", "the council"),
+]
+STATES = ["Freedonia", "Kordovia", "Vesnia", "Norland", "Ostrava"]
+VERBS = ["said", "accused", "denied", "urged", "promised", "called on", "rejected", "condemned", "warned"]
+WHEN = ["on Monday", "last week", "on 12 March", "in April", "yesterday", "two days ago", ""]
+TOPICS = [
+    "the arrests of protesters",
+    "torture in detention",
+    "the closure of newspapers",
+    "attacks on journalists",
+]
+
+
+def sentence(rng: random.Random) -> str:
+    """One sentence of a made-up rights story: a speaker, a cue verb, a target, a date."""
+    who, (org, short), state = rng.choice(PEOPLE), rng.choice(GROUPS), rng.choice(STATES)
+    verb, when, topic = rng.choice(VERBS), rng.choice(WHEN), rng.choice(TOPICS)
+    last = who.split()[-1]
+    forms = [
+        f"{who}, a spokesperson for {org}, {verb} the government of {state} {when} over {topic}.",
+        f"“We will not accept {topic},” {who} {verb} {when}.",
+        f"The police in {state} {verb} that {topic} had been exaggerated, according to {short}.",
+        f"Mr {last} told reporters {when}: “The world must act on {topic} now.”",
+        f"Officials in {state} {verb} the report; they said {topic} never happened.",
+        f"She {verb} {when} that {short} would investigate {topic}.",
+        f"The foreign ministry of {state} {verb} the claims about {topic} as lies.",
+    ]
+    return " ".join(rng.choice(forms).split())
+
+
+def article(kb: int, seed: int = 1) -> bytes:
+    """A generated article of about `kb` kilobytes: paragraphs of two to five sentences."""
+    rng = random.Random(seed)
+    paras, size = ["Rights groups raise alarm over crackdown"], 0
+    while size < kb * 1024:
+        para = " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
+        paras.append(para)
+        size += len(para.encode()) + 2
+    return "\n\n".join(paras).encode()
+
+
+def scaling() -> None:
+    """Seconds for one extraction of each generated size, under a budget too large to interrupt it."""
+    for kb in SIZES_KB:
+        data = article(kb)
+        t0 = time.perf_counter()
+        result = extract_bytes(data, budget=Budget(24 * 3600))
+        took = time.perf_counter() - t0
+        print(
+            f"generated {len(data) / 1024:6.0f} KB  {took:8.1f} s  {len(data) / 1024 / took:6.1f} KB/s"
+            f"  ({len(result.statements)} statements)"
+        )
 
 
 def corpus() -> list[Path]:
@@ -59,6 +130,7 @@ def main() -> int:
     )
     print(f"ratio full/bare     {bare / full:8.2f}")
     print(f"peak RSS            {rss:8.0f} MiB")
+    scaling()
     return 0
 
 

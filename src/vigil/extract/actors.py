@@ -11,16 +11,24 @@ phrase ("US customs", "the interior ministry") become actors of their own.
 from __future__ import annotations
 
 import calendar
+import heapq
 import re
+from bisect import bisect_left, insort
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span, Token
 
+from vigil.extract.buckets import Buckets
 from vigil.extract.resources import load_yaml
 from vigil.model import Actor, ActorKind
+
+if TYPE_CHECKING:
+    from vigil.extract.budget import Budget
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -71,6 +79,11 @@ INSTITUTION_ADJ = frozenset(
     }
 )
 AGE_NOUN = re.compile(r"^\d+-year-old$|^(?:the )?\d+-year-old$", re.I)
+TITLE_ROLES = ("minister", "president", "chancellor", "secretary")
+TITLE_LEAD = ("the", "a", "an", "on", "in", "at", "by")
+MAX_TITLE = 120  # characters; longer "titles" are sentences the parse ran together
+MAX_TITLE_WORDS = 100  # words of at least one letter each, joined by spaces: far over MAX_TITLE
+MAX_SUBSET_WORDS = 12  # a name longer than this is matched by a scan, not by its subsets
 
 
 @dataclass(frozen=True)
@@ -154,32 +167,89 @@ class Cluster:
     state: str | None = None  # the state an institution belongs to
     first: int = 10**9
     id: str = ""
+    seq: int = 0  # creation order within its document
+    starts: list[int] = field(default_factory=list, repr=False)  # mention starts, sorted
+    _seen: set[tuple[int, int]] = field(default_factory=set, repr=False)
+    _said: set[str] = field(default_factory=set, repr=False)
+    _tokens: tuple[str, list[str]] | None = field(default=None, repr=False)
 
     def add(self, surface: str, start: int, end: int) -> None:
         s = " ".join(surface.split())
-        if s and s not in self.surfaces:
+        # sets beside the lists: an actor named ten thousand times must not cost a scan a mention
+        if s and s not in self._said:
+            self._said.add(s)
             self.surfaces.append(s)
-        if (start, end) not in self.mentions:
+        if (start, end) not in self._seen:
+            self._seen.add((start, end))
             self.mentions.append((start, end))
+            insort(self.starts, start)
         self.first = min(self.first, start)
 
     def name_tokens(self) -> list[str]:
-        return name_words(self.name)
+        """The name's words, worked out again only when the name changes."""
+        if self._tokens is None or self._tokens[0] != self.name:
+            self._tokens = (self.name, name_words(self.name))
+        return self._tokens[1]
+
+    def last_before(self, char: int) -> int:
+        """The start of the last mention before `char` (there must be one)."""
+        return self.starts[bisect_left(self.starts, char) - 1]
+
+
+class TokenActors(dict[int, Cluster]):
+    """token offset → actor, keeping the offsets in order too.
+
+    "The last person named before this pronoun" then visits the tokens that
+    name someone, not every token of a long sentence.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offsets: list[int] = []
+
+    def __setitem__(self, i: int, c: Cluster) -> None:
+        if i not in self:
+            insort(self.offsets, i)
+        super().__setitem__(i, c)
+
+    def setdefault(self, i: int, c: Cluster) -> Cluster:
+        if i not in self:
+            self[i] = c
+        return self[i]
+
+    def between(self, start: int, end: int) -> list[int]:
+        """The offsets with an actor in [start, end), in order."""
+        return self.offsets[bisect_left(self.offsets, start) : bisect_left(self.offsets, end)]
 
 
 class ActorIndex:
     """Actors of one document, built from a parsed Doc in reading order."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, budget: Budget | None = None) -> None:
         self.doc = doc
         self.lex = lexicon()
+        self.budget = budget
         self.clusters: list[Cluster] = []
         self.by_key: dict[str, Cluster] = {}
-        self.token_actor: dict[int, Cluster] = {}
+        self.token_actor = TokenActors()
+        self.people: list[Cluster] = []
+        self.promoted: list[Cluster] = []  # places turned states, in the order it happened
+        self._lookups = _Lookups()
+        self._adjectives: dict[str, str] = {}
+        self._title_from: list[int] | None = None
+        self._title_roles: list[int] = []
         self.ents = self._entities()
+        self._check()
         self._collect_people()
+        self._check()
         self._collect()
+        self._check()
         self._collect_institutions()
+        self._check()
+
+    def _check(self) -> None:
+        if self.budget is not None:
+            self.budget.check()
 
     # ---- entities -------------------------------------------------------
     def _entities(self) -> list[Span]:
@@ -199,9 +269,10 @@ class ActorIndex:
                 if j < len(self.doc) and self.doc[j].is_title:
                     end = j + 1
                     label = "PERSON"
-                    for k in range(i + 1, len(ents)):
-                        if ents[k].start < end:
-                            skip.add(k)
+                    for k in range(i + 1, len(ents)):  # sorted by start: the rest begin later still
+                        if ents[k].start >= end:
+                            break
+                        skip.add(k)
                 else:
                     break
             if self.doc[start].lower_ in ("the", "a", "an"):
@@ -255,7 +326,6 @@ class ActorIndex:
 
     def _collect_people(self) -> None:
         """Full personal names first, so that a bare surname can refer back to them."""
-        self.people: list[Cluster] = []
         for e in self.ents:
             if e.label_ != "PERSON" and not self._org_is_person(e):
                 continue
@@ -265,7 +335,11 @@ class ActorIndex:
             name = self.doc[toks[0].i : toks[-1].i + 1].text
             if self._person_for(name) is None:
                 c = self._new(fold(name), name, "person")
-                self.people.append(c)
+                self._add_person(c)
+
+    def _add_person(self, c: Cluster) -> None:
+        self._lookups.add_person(c, len(self.people))
+        self.people.append(c)
 
     def _org_is_person(self, e: Span) -> bool:
         """ "Anais Marin" tagged ORG beside "special rapporteur" is a person."""
@@ -282,28 +356,47 @@ class ActorIndex:
         )
 
     def _person_for(self, name: str) -> Cluster | None:
-        """The person a (partial) name refers to: "Bachelet", "Mr Lukashenko", "Wang"."""
+        """The person a (partial) name refers to: "Bachelet", "Mr Lukashenko", "Wang".
+
+        The first person, in the order they were met, with exactly these
+        words, else the first with more words that include all of these
+        (a surname, a first name, "Mr" and a surname).
+        """
         toks = name_words(name)
         if not toks:
             return None
-        for c in self.people:
+        same = self._lookups.people_named.first(tuple(toks))
+        if same is not None:
+            return same
+        need = set(toks)
+        rows = [self._lookups.people_with.items(t) for t in need]
+        for _, c in min(rows, key=len):
             ct = c.name_tokens()
-            if toks == ct:
-                return c
-        for c in self.people:
-            ct = c.name_tokens()
-            n = len(toks)
-            if n < len(ct) and (ct[-n:] == toks or ct[:n] == toks or all(t in ct for t in toks)):
+            if len(toks) < len(ct) and need <= set(ct):
                 return c
         return None
 
     def _new(self, key: str, name: str, kind: ActorKind) -> Cluster:
         c = self.by_key.get(key)
         if c is None:
-            c = Cluster(key=key, name=name, kind=kind)
+            c = Cluster(key=key, name=name, kind=kind, seq=len(self.clusters))
             self.by_key[key] = c
             self.clusters.append(c)
+            self._lookups.add_cluster(c)
         return c
+
+    def rename(self, c: Cluster, name: str) -> None:
+        """Change an actor's name, and every lookup that reads it."""
+        self._lookups.drop_name(c)
+        c.name = name
+        self._lookups.add_name(c)
+
+    def promote(self, c: Cluster) -> None:
+        """A place acting as a state ("Kordovia says…") becomes that state."""
+        if c.kind != "state":
+            c.kind = "state"
+            self._lookups.add_state(c)
+            self.promoted.append(c)
 
     def _state(self, country: str) -> Cluster:
         country = self.lex.country_aliases.get(country, country)
@@ -324,6 +417,7 @@ class ActorIndex:
 
     def _collect(self) -> None:
         for e in self.ents:
+            self._check()
             c = self._classify(e)
             if c is None:
                 continue
@@ -431,24 +525,23 @@ class ActorIndex:
         return self._org_text(e.text) or self._new(fold(e.text), e.text, "organization")
 
     def _org_text(self, text: str) -> Cluster | None:
-        """The organisation a name folds into: same words, its acronym, or a shorter form of it."""
+        """The organisation a name folds into: same words, its acronym, or a shorter form of it.
+
+        The first organisation, in order of appearance, that matches; only
+        those sharing the key, the initials or the head word can.
+        """
         key = fold(text)
         if key in self.lex.org_words:  # "the Court" after "the Constitutional Court of Turkey"
             return self.org_by_word(key)
-        for c in self.clusters:
-            if c.kind != "organization":
-                continue
-            if (
-                c.key == key
-                or initials(c.name) == key.replace(" ", "")
-                or initials(text) == c.key.replace(" ", "")
-            ):
+        acronym = initials(text)
+        for c in self._lookups.org_candidates(key, acronym):
+            if c.key == key or initials(c.name) == key.replace(" ", "") or acronym == c.key.replace(" ", ""):
                 if len(text) > len(c.name) and not text.isupper():
-                    c.name = text
+                    self.rename(c, text)
                 return c
             if _subsequence(key, c.key) or _subsequence(c.key, key):
                 if len(key) > len(c.key):
-                    c.name = text
+                    self.rename(c, text)
                 return c
         return None
 
@@ -457,24 +550,9 @@ class ActorIndex:
         if c.kind != "person":
             return
         # "German Foreign Minister Annalena Baerbock", "activist Olga Kovalkova"
-        i = e.start - 1
-        pre: list[Token] = []
-        while (
-            i >= 0
-            and (self.doc[i].is_title or self.doc[i].lower_ in self.lex.roles)
-            and not self.doc[i].is_space
-        ):
-            pre.insert(0, self.doc[i])
-            if self.doc[i].is_sent_start:
-                break
-            i -= 1
-        while pre and pre[0].lower_ in ("the", "a", "an", "on", "in", "at", "by"):
-            pre.pop(0)
-        if pre and any(
-            t.lower_ in self.lex.roles or t.lower_ in ("minister", "president", "chancellor", "secretary")
-            for t in pre
-        ):
-            self._add_title(c, " ".join(t.text for t in pre))
+        pre = self._title_before(e.start)
+        if pre is not None:
+            self._add_title(c, pre)
         root = e.root
         for ch in root.children:
             if ch.dep_ == "appos" and ch.ent_type_ != "PERSON":
@@ -485,11 +563,48 @@ class ActorIndex:
             if ch.dep_ == "compound" and ch.lower_ in self.lex.roles:
                 self._add_title(c, ch.text)
 
+    def _title_before(self, start: int) -> str | None:
+        """The capitalised words and role nouns just before a name, when a role is among them.
+
+        The run is found from arrays made once per document: walking back
+        from each name is quadratic in a long run of capitalised words. A
+        run of over MAX_TITLE_WORDS words joins to more than MAX_TITLE
+        characters, which _add_title refuses, so it is not joined at all.
+        """
+        starts, roles = self._title_runs()
+        if start == 0 or starts[start - 1] < 0:
+            return None
+        i = starts[start - 1]
+        while i < start and self.doc[i].lower_ in TITLE_LEAD:
+            i += 1
+        if i == start or roles[start] == roles[i] or start - i > MAX_TITLE_WORDS:
+            return None
+        return " ".join(t.text for t in self.doc[i:start])
+
+    def _title_runs(self) -> tuple[list[int], list[int]]:
+        """Per token, where its run of title words begins (-1 if it is none); a running count of roles."""
+        if self._title_from is None:
+            starts: list[int] = []
+            roles = [0]
+            for tok in self.doc:
+                low = tok.lower_
+                word = (tok.is_title or low in self.lex.roles) and not tok.is_space
+                if not word:
+                    starts.append(-1)
+                elif tok.i == 0 or tok.is_sent_start or starts[-1] < 0:
+                    starts.append(tok.i)
+                else:
+                    starts.append(starts[-1])
+                roles.append(roles[-1] + (low in self.lex.roles or low in TITLE_ROLES))
+            self._title_from, self._title_roles = starts, roles
+        return self._title_from, self._title_roles
+
     def _add_title(self, c: Cluster, title: str) -> None:
         t = " ".join(title.split()).strip(" ,")
         t = re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.I)
-        if t and t not in c.titles and len(t) < 120:
+        if t and t not in c.titles and len(t) < MAX_TITLE:
             c.titles.append(t)
+            self._lookups.add_title(c, t)
 
     def _gender_from_name(self, c: Cluster) -> str | None:
         first = c.name.split()[0].lower() if c.name.split() else ""
@@ -557,7 +672,7 @@ class ActorIndex:
             for sub in m.subtree:
                 a = self.token_actor.get(sub.i)
                 if a is not None and a.kind == "place" and head in self.lex.state_heads:
-                    a.kind = "state"  # "officials in Tigray": the place's own authorities
+                    self.promote(a)  # "officials in Tigray": the place's own authorities
                 if a is not None and a.kind in ("state", "organization", "person"):
                     owner = a
                     break
@@ -607,7 +722,8 @@ class ActorIndex:
             text = self.doc[start:end].text
             adjective = self._adjective(owner)
             c = self._new(key, f"{adjective} {phrase}", "organization")
-            c.head, c.state = head, owner.name
+            self._lookups.set_head(c, head)
+            c.state = owner.name
             c.add(text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
             c.add(
                 f"{owner.name} {phrase}", self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1])
@@ -628,15 +744,15 @@ class ActorIndex:
                 return None
             c = c or self._new(fold(span.text), span.text, "organization")
             c.add(span.text, span.start_char, span.end_char)
-            c.head = c.head or head
+            self._lookups.set_head(c, c.head or head)
             for t in range(left, tok.i + 1):
                 self.token_actor[t] = c
             return c
         # no owner: the one institution of that kind the story already has
-        same = [c for c in self.clusters if c.head == head]
-        if len(same) == 1:
-            same[0].add(_np_text(tok), tok.idx, tok.idx + len(tok))
-            return same[0]
+        only = self._lookups.heads.first(head)
+        if only is not None and self._lookups.heads.count(head) == 1:
+            only.add(_np_text(tok), tok.idx, tok.idx + len(tok))
+            return only
         return None
 
     def home_institution(self, tok: Token, state: Cluster) -> Cluster:
@@ -644,7 +760,8 @@ class ActorIndex:
         phrase = tok.lower_
         adjective = self._adjective(state)
         c = self._new(f"inst:{state.name.lower()}:{phrase}", f"{adjective} {phrase}", "organization")
-        c.head, c.state = tok.lemma_.lower(), state.name
+        self._lookups.set_head(c, tok.lemma_.lower())
+        c.state = state.name
         c.add(phrase, tok.idx, tok.idx + len(tok))
         self.token_actor[tok.i] = c
         return c
@@ -655,22 +772,19 @@ class ActorIndex:
 
     def org_by_word(self, word: str) -> Cluster | None:
         """The latest named organisation whose name holds this word ("court", "council")."""
-        same = [
-            c
-            for c in self.clusters
-            if c.kind == "organization" and not c.key.startswith("inst:") and word.lower() in c.key.split()
-        ]
-        return same[-1] if same else None
+        return self._lookups.orgs_by_word.last(word.lower())
 
     def _adjective(self, state: Cluster) -> str:
-        return next(
-            (
-                d
-                for d, s in self.lex.demonyms.items()
-                if s == state.name and d[0].isupper() and not d.isupper() and d != state.name
-            ),
-            state.name,
-        )
+        if state.name not in self._adjectives:
+            self._adjectives[state.name] = next(
+                (
+                    d
+                    for d, s in self.lex.demonyms.items()
+                    if s == state.name and d[0].isupper() and not d.isupper() and d != state.name
+                ),
+                state.name,
+            )
+        return self._adjectives[state.name]
 
     def proper_name(self, tok: Token) -> Cluster | None:
         """A capitalised name the tagger missed ("Human Rights Watch accused…"), read off the parse."""
@@ -701,8 +815,23 @@ class ActorIndex:
         elif any(t.lower_ in self.lex.org_words for t in span) or len(span) == 1 or len(span) > 3:
             c = self._org_text(text) or self._new(fold(text), text, "organization")
         else:
-            words = set(name_words(text))
-            shorter = next(
+            shorter = self._shorter_person(set(name_words(text)))
+            if shorter is not None:  # "Dujarric" seen first, "Stéphane Dujarric" now: one person
+                self.rename(shorter, text)
+                c = shorter
+            else:
+                c = self._new(fold(text), text, "person")
+            if not self._lookups.is_person(c):
+                self._add_person(c)
+        c.add(text, span.start_char, span.end_char)
+        for t in span:
+            self.token_actor[t.i] = c
+        return c
+
+    def _shorter_person(self, words: set[str]) -> Cluster | None:
+        """The first person whose name words are some of these, found by looking up each subset."""
+        if len(words) > MAX_SUBSET_WORDS:
+            return next(
                 (
                     p
                     for p in self.clusters
@@ -710,45 +839,35 @@ class ActorIndex:
                 ),
                 None,
             )
-            if shorter is not None:  # "Dujarric" seen first, "Stéphane Dujarric" now: one person
-                shorter.name = text
-                c = shorter
-            else:
-                c = self._new(fold(text), text, "person")
-            if c not in self.people:
-                self.people.append(c)
-        c.add(text, span.start_char, span.end_char)
-        for t in span:
-            self.token_actor[t.i] = c
-        return c
+        found = (
+            self._lookups.persons_by_words.first(frozenset(sub))
+            for k in range(1, len(words))
+            for sub in combinations(sorted(words), k)
+        )
+        return min((p for p in found if p is not None), key=lambda p: p.seq, default=None)
 
     # ---- resolution -------------------------------------------------------
     def actor_of_token(self, tok: Token) -> Cluster | None:
         return self.token_actor.get(tok.i)
 
     def states(self) -> list[Cluster]:
-        return [c for c in self.clusters if c.kind == "state"]
+        return list(self._lookups.states)
 
     def main_state(self) -> Cluster | None:
-        counts = Counter({c.key: len(c.mentions) for c in self.states()})
+        counts = Counter({c.key: len(c.mentions) for c in self._lookups.states})
         if not counts:
             return None
         return self.by_key[counts.most_common(1)[0][0]]
 
     def by_role(self, role_words: list[str], before: int | None = None) -> Cluster | None:
         """The one person whose title holds this role ("the spokesman", "the activist")."""
-        words = {w.lower() for w in role_words}
-        hits = [
-            c
-            for c in self.clusters
-            if c.kind == "person" and any(words & set(re.findall(r"[\w-]+", t.lower())) for t in c.titles)
-        ]
+        hits = [c for c in self._lookups.titled(w.lower() for w in role_words) if c.kind == "person"]
         if len(hits) == 1:
             return hits[0]
         if hits and before is not None:
             earlier = [c for c in hits if c.first < before]
             if earlier:
-                return max(earlier, key=lambda c: max(s for s, _ in c.mentions if s < before))
+                return max(earlier, key=lambda c: c.last_before(before))
         return None
 
     def finish(self, taking_part: set[str]) -> list[Actor]:
@@ -783,6 +902,152 @@ class ActorIndex:
                 )
             )
         return out
+
+
+class _Lookups:
+    """The indexes behind ActorIndex's lookups, kept in step with each new actor, rename, title and head.
+
+    Each holds, per key, the actors a scan would test, in the order the
+    scan met them; see Buckets.
+    """
+
+    def __init__(self) -> None:
+        self.people_named: Buckets[Cluster] = Buckets()  # name words → entries of ActorIndex.people
+        self.people_with: Buckets[Cluster] = Buckets()  # one name word → entries of ActorIndex.people
+        self.people_at: dict[int, list[int]] = {}  # id(cluster) → its places in ActorIndex.people
+        self.persons_by_words: Buckets[Cluster] = Buckets()  # set of name words → persons
+        self.orgs_by_key: Buckets[Cluster] = Buckets()
+        self.orgs_by_initials: Buckets[Cluster] = Buckets()  # initials of the name
+        self.orgs_by_bare_key: Buckets[Cluster] = Buckets()  # the key without spaces
+        self.orgs_by_words: Buckets[Cluster] = Buckets()  # the key's words, as a tuple
+        self.orgs_with: Buckets[Cluster] = Buckets()  # one word of the key
+        self.orgs_by_head: Buckets[Cluster] = Buckets()  # the key's last word
+        self.orgs_by_word: Buckets[Cluster] = Buckets()  # any word of a named (not inst:) organisation
+        self.heads: Buckets[Cluster] = Buckets()
+        self.titles: Buckets[Cluster] = Buckets()  # a word of a title → persons
+        self._titled: set[tuple[str, int]] = set()
+        self.states: list[Cluster] = []
+
+    def add_cluster(self, c: Cluster) -> None:
+        if c.kind == "organization":
+            words = c.key.split()
+            self.orgs_by_key.add(c.key, c.seq, c)
+            self.orgs_by_bare_key.add(c.key.replace(" ", ""), c.seq, c)
+            self.orgs_by_words.add(tuple(words), c.seq, c)
+            for w in dict.fromkeys(words):
+                self.orgs_with.add(w, c.seq, c)
+            if words:
+                self.orgs_by_head.add(words[-1], c.seq, c)
+            if not c.key.startswith("inst:"):
+                for w in dict.fromkeys(words):
+                    self.orgs_by_word.add(w, c.seq, c)
+        elif c.kind == "state":
+            self.states.append(c)
+        self.add_name(c)
+
+    def add_state(self, c: Cluster) -> None:
+        self.states.insert(bisect_left(self.states, c.seq, key=lambda x: x.seq), c)
+
+    def add_person(self, c: Cluster, place: int) -> None:
+        self.people_at.setdefault(id(c), []).append(place)
+        self._index_person(c, [place])
+
+    def is_person(self, c: Cluster) -> bool:
+        """Whether the actor is in ActorIndex.people."""
+        return id(c) in self.people_at
+
+    def _index_person(self, c: Cluster, places: list[int]) -> None:
+        toks = c.name_tokens()
+        for place in places:
+            self.people_named.add(tuple(toks), place, c)
+            for t in set(toks):
+                self.people_with.add(t, place, c)
+
+    def add_name(self, c: Cluster) -> None:
+        """Index what depends on the name; drop_name undoes it before a rename."""
+        toks = c.name_tokens()
+        if c.kind == "person" and toks:
+            self.persons_by_words.add(frozenset(toks), c.seq, c)
+        if c.kind == "organization":
+            self.orgs_by_initials.add(initials(c.name), c.seq, c)
+        self._index_person(c, self.people_at.get(id(c), []))
+
+    def drop_name(self, c: Cluster) -> None:
+        toks = c.name_tokens()
+        if c.kind == "person" and toks:
+            self.persons_by_words.remove(frozenset(toks), c)
+        if c.kind == "organization":
+            self.orgs_by_initials.remove(initials(c.name), c)
+        for _ in self.people_at.get(id(c), []):
+            self.people_named.remove(tuple(toks), c)
+            for t in set(toks):
+                self.people_with.remove(t, c)
+
+    def org_candidates(self, key: str, acronym: str) -> list[Cluster]:
+        """Organisations that may match a name (see ActorIndex._org_text), each once, in order of appearance.
+
+        Those with the same key, initials or bare key; those whose words are
+        a shorter run of the name's ending on its head word (each such run
+        looked up); and those holding the name's rarest word, which a longer
+        form of it must.
+        """
+        found: dict[int, Cluster] = {}
+        for c in (
+            *self.orgs_by_key.get(key),
+            *self.orgs_by_initials.get(key.replace(" ", "")),
+            *self.orgs_by_bare_key.get(acronym),
+            *self._shorter_orgs(key.split()),
+            *self._longer_orgs(key.split()),
+        ):
+            found.setdefault(id(c), c)
+        return sorted(found.values(), key=lambda c: c.seq)
+
+    def _shorter_orgs(self, words: list[str]) -> Iterator[Cluster]:
+        if len(words) < 3:
+            return
+        if len(words) - 1 > MAX_SUBSET_WORDS:
+            yield from self.orgs_by_head.get(words[-1])
+            return
+        for k in range(1, len(words) - 1):
+            for sub in combinations(words[:-1], k):
+                yield from self.orgs_by_words.get((*sub, words[-1]))
+
+    def _longer_orgs(self, words: list[str]) -> Iterator[Cluster]:
+        if len(words) < 2:
+            return
+        rarest = min((self.orgs_with.items(w) for w in set(words)), key=len)
+        for _, c in rarest:
+            theirs = c.key.split()
+            if len(theirs) > len(words) and theirs[-1] == words[-1]:
+                yield c
+
+    def set_head(self, c: Cluster, head: str | None) -> None:
+        if c.head == head:
+            return
+        if c.head is not None:
+            self.heads.remove(c.head, c)
+        c.head = head
+        if head is not None:
+            self.heads.add(head, c.seq, c)
+
+    def add_title(self, c: Cluster, title: str) -> None:
+        for w in re.findall(r"[\w-]+", title.lower()):
+            if (w, id(c)) not in self._titled:
+                self._titled.add((w, id(c)))
+                self.titles.add(w, c.seq, c)
+
+    def titled(self, words: Iterable[str]) -> list[Cluster]:
+        """Actors with a title holding any of these words, each once, in order of appearance."""
+        rows = [self.titles.items(w) for w in set(words)]
+        return list(_unique(heapq.merge(*rows, key=lambda e: e[0])))
+
+
+def _unique(entries: Iterable[tuple[int, Cluster]]) -> Iterator[Cluster]:
+    seen: set[int] = set()
+    for _, c in entries:
+        if id(c) not in seen:
+            seen.add(id(c))
+            yield c
 
 
 def name_words(name: str) -> list[str]:

@@ -60,6 +60,31 @@ AGO = re.compile(
 )
 
 
+def _named(table: dict[str, int], word: str) -> int | None:
+    """A month, weekday or number by name.
+
+    The patterns ignore case the Unicode way, so "ſept" (long s) matches
+    "sept" though its lower case is not "sept"; casefold() makes it so.
+    """
+    return table.get(word.lower(), table.get(word.casefold()))
+
+
+def _digits(word: str) -> int:
+    return int(word) if word.isdecimal() else 0
+
+
+def _shift(d: dt.date, days: int) -> dt.date | None:
+    """d moved by some days, or None past the calendar's ends (year 1, year 9999)."""
+    try:
+        return d + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
 def parse_published(value: str | None) -> dt.date | None:
     """A publication date from metadata in any of the usual shapes, or None."""
     if not value:
@@ -73,8 +98,9 @@ def parse_published(value: str | None) -> dt.date | None:
     for rx in (MDY, DMY):
         m = rx.search(value)
         if m and m["year"]:
+            month = _named(MONTHS, m["month"])
             try:
-                return dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
+                return dt.date(int(m["year"]), month, int(m["day"])) if month else None
             except ValueError:
                 return None
     return None
@@ -107,24 +133,29 @@ def resolve(expr: str, published: dt.date | None, tense: Tense = "past") -> str 
             return None
     for rx in (MDY, DMY):
         m = rx.search(e)
-        if m:
-            return _day(MONTHS[m["month"].lower()], int(m["day"]), m["year"], published, tense)
+        if m and (month := _named(MONTHS, m["month"])):
+            return _day(month, int(m["day"]), m["year"], published, tense)
     m = RELATIVE.search(e)
     if m:
         return _relative(m["rel"].lower(), published)
     m = AGO.search(e)
     if m:
-        return _ago(int(NUMBERS.get(m["n"].lower(), 0) or m["n"]), m["unit"].lower(), published)
+        n = _named(NUMBERS, m["n"])
+        return _ago(n if n is not None else _digits(m["n"]), m["unit"].lower(), published)
     m = WEEKDAY.search(e)
-    if m:
-        return _weekday(WEEKDAYS[m["weekday"].lower()], published, tense)
+    if m and (day := _named(WEEKDAYS, m["weekday"])) is not None:
+        return _weekday(day, published, tense)
     m = MY.search(e)
-    if m and (
-        m["year"]
-        or re.search(rf"\b(?:in|since|by|during|until|of|from|last|next)\s+{MONTH_RX}", e, re.I)
-        or e.lower().strip(". ") == m.group(0).lower().strip(". ")
+    if (
+        m
+        and (
+            m["year"]
+            or re.search(rf"\b(?:in|since|by|during|until|of|from|last|next)\s+{MONTH_RX}", e, re.I)
+            or e.lower().strip(". ") == m.group(0).lower().strip(". ")
+        )
+        and (month := _named(MONTHS, m["month"]))
     ):
-        return _month(MONTHS[m["month"].lower()], m["year"], published, tense)
+        return _month(month, m["year"], published, tense)
     m = YEAR.search(e)
     if m:
         return m["year"]
@@ -175,9 +206,9 @@ def _weekday(weekday: int, published: dt.date | None, tense: Tense) -> str | Non
         return None
     delta = (weekday - published.weekday()) % 7
     if tense == "future":
-        return (published + dt.timedelta(days=delta)).isoformat()
+        return _iso(_shift(published, delta))
     back = (published.weekday() - weekday) % 7
-    return (published - dt.timedelta(days=back)).isoformat()
+    return _iso(_shift(published, -back))
 
 
 def _relative(rel: str, published: dt.date | None) -> str | None:
@@ -186,9 +217,9 @@ def _relative(rel: str, published: dt.date | None) -> str | None:
     if rel in ("today", "tonight", "this morning", "this afternoon", "this evening"):
         return published.isoformat()
     if rel == "yesterday":
-        return (published - dt.timedelta(days=1)).isoformat()
+        return _iso(_shift(published, -1))
     if rel == "tomorrow":
-        return (published + dt.timedelta(days=1)).isoformat()
+        return _iso(_shift(published, 1))
     unit = rel.split()[-1]
     step = -1 if rel.startswith("last") else 1 if rel.startswith("next") else 0
     if unit == "year":
@@ -196,8 +227,10 @@ def _relative(rel: str, published: dt.date | None) -> str | None:
     if unit == "month":
         y, m = _shift_months(published, step)
         return f"{y:04d}-{m:02d}"
-    start = published + dt.timedelta(days=7 * step - published.weekday())
-    end = start + dt.timedelta(days=6)
+    start = _shift(published, 7 * step - published.weekday())
+    end = _shift(start, 6) if start is not None else None
+    if start is None or end is None:
+        return None
     if step == 0:
         end = min(end, published) if rel.startswith("earlier") else end
     if (start.year, start.month) == (end.year, end.month):
@@ -210,10 +243,12 @@ def _ago(n: int, unit: str, published: dt.date | None) -> str | None:
     if published is None or n <= 0:
         return None
     if unit == "day":
-        return (published - dt.timedelta(days=n)).isoformat()
+        return _iso(_shift(published, -n))
     if unit == "week":
-        start = published - dt.timedelta(days=7 * n + published.weekday())
-        end = start + dt.timedelta(days=6)
+        start = _shift(published, -(7 * n + published.weekday()))
+        end = _shift(start, 6) if start is not None else None
+        if start is None or end is None:
+            return None
         return (
             f"{start.year:04d}-{start.month:02d}"
             if (start.year, start.month) == (end.year, end.month)

@@ -9,10 +9,11 @@ import htmldate
 import trafilatura
 
 from vigil.errors import ExtractionError
+from vigil.extract.budget import Budget
 from vigil.extract.text import Article, is_boilerplate
 
 
-def from_html(html: str, url: str | None = None) -> Article:
+def from_html(html: str, url: str | None = None, budget: Budget | None = None) -> Article:
     """Read an HTML page's article body, headline, byline and date."""
     try:
         doc = trafilatura.bare_extraction(
@@ -29,6 +30,8 @@ def from_html(html: str, url: str | None = None) -> Article:
         raise ExtractionError(f"cannot parse HTML: {exc.__class__.__name__}") from exc
     if doc is None:
         raise ExtractionError("no article text found in the HTML page")
+    if budget is not None:
+        budget.check()
     d: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     raw_lines = [ln.strip() for ln in (d.get("text") or "").split("\n") if ln.strip()]
     removed = [ln for ln in raw_lines if is_boilerplate(ln)]
@@ -40,8 +43,10 @@ def from_html(html: str, url: str | None = None) -> Article:
         published = None
     authors = [a.strip() for a in re.split(r";|,| and ", d.get("author") or "") if a.strip()]
     uniq: list[str] = []
+    seen: set[str] = set()
     for a in authors:
-        if a.lower() not in {u.lower() for u in uniq}:
+        if a.lower() not in seen:
+            seen.add(a.lower())
             uniq.append(a)
     return Article(
         text="\n\n".join(body),

@@ -15,8 +15,9 @@ from spacy.tokens import Doc
 
 from vigil import __version__
 from vigil.extract.actors import ActorIndex
+from vigil.extract.budget import Budget
 from vigil.extract.dates import find_dateline, parse_published
-from vigil.extract.nlp import pipeline
+from vigil.extract.nlp import parse, pipeline, tokenize
 from vigil.extract.reader import read
 from vigil.extract.statements import StatementReader
 from vigil.extract.text import Article
@@ -37,34 +38,53 @@ def publication(article: Article, given: str | None) -> tuple[dt.date | None, st
     return None, None
 
 
-def extract_bytes(data: bytes, url: str | None = None, published: str | None = None) -> Extraction:
-    """Read input bytes (text, HTML or PDF) and extract actors and statements."""
-    article = read(data, url=url)
-    return extract_article(article, sha256=hashlib.sha256(data).hexdigest(), published=published)
+def extract_bytes(
+    data: bytes, url: str | None = None, published: str | None = None, budget: Budget | None = None
+) -> Extraction:
+    """Read input bytes (text, HTML or PDF) and extract actors and statements.
+
+    The whole of it, reading included, runs under one time budget
+    (VIGIL_EXTRACT_SECONDS unless one is given); past it, InputError.
+    """
+    budget = budget or Budget()
+    article = read(data, url=url, budget=budget)
+    return extract_article(
+        article, sha256=hashlib.sha256(data).hexdigest(), published=published, budget=budget
+    )
 
 
-def extract_article(article: Article, sha256: str, published: str | None = None) -> Extraction:
+def extract_article(
+    article: Article, sha256: str, published: str | None = None, budget: Budget | None = None
+) -> Extraction:
     """Extract from an article already read."""
-    return _extract(article, sha256, published, pipeline()(article.text))
+    budget = budget or Budget()
+    return _extract(article, sha256, published, parse(article.text, budget), budget)
 
 
 def extract_many(
     items: Iterable[tuple[Article, str, str | None]], batch_size: int = 16
 ) -> Iterator[Extraction]:
-    """Extract from many (article, sha256, published) at once, letting spaCy batch the parsing."""
-    items_a, items_b = itertools.tee(items)
-    docs = pipeline().pipe((a.text for a, _, _ in items_a), batch_size=batch_size)
-    for (article, sha256, published), doc in zip(items_b, docs, strict=True):
-        yield _extract(article, sha256, published, doc)
+    """Extract from many (article, sha256, published) at once, letting spaCy batch the parsing.
+
+    Each item has its own budget, from its tokenizing on; a batch's parse is
+    not interrupted, so it is checked when the item's own stages run.
+    """
+    staged = ((article, sha256, published, Budget()) for article, sha256, published in items)
+    staged_a, staged_b = itertools.tee(staged)
+    docs = pipeline().pipe((tokenize(a.text, b) for a, _, _, b in staged_a), batch_size=batch_size)
+    for (article, sha256, published, budget), doc in zip(staged_b, docs, strict=True):
+        yield _extract(article, sha256, published, doc, budget)
 
 
-def _extract(article: Article, sha256: str, published: str | None, doc: Doc) -> Extraction:
+def _extract(article: Article, sha256: str, published: str | None, doc: Doc, budget: Budget) -> Extraction:
+    budget.check()
     pub, pub_from = publication(article, published)
-    index = ActorIndex(doc)
-    reader = StatementReader(doc, index, published=pub, publishers=article.authors)
+    index = ActorIndex(doc, budget)
+    reader = StatementReader(doc, index, published=pub, publishers=article.authors, budget=budget)
     statements = reader.read()
     actors = index.finish(reader.taking_part)
-    names = {c.key: (c.id, a.name) for c in index.clusters for a in actors if a.id == c.id and c.id}
+    by_id = {a.id: a for a in actors}
+    names = {c.key: (c.id, by_id[c.id].name) for c in index.clusters if c.id and c.id in by_id}
     for st in statements:
         st.speaker, st.speaker_name = names.get(st.speaker or "", (None, None))
         st.target, st.target_name = names.get(st.target or "", (None, None))

@@ -11,6 +11,7 @@ import os
 import re
 
 from vigil.errors import InputError
+from vigil.extract.budget import Budget
 from vigil.extract.html import from_html
 from vigil.extract.pdf import from_pdf
 from vigil.extract.text import Article, structure
@@ -69,7 +70,7 @@ def _decode_html(data: bytes) -> str:
             raise InputError(f"HTML is not valid {encoding} (bad byte at offset {exc.start})") from None
 
 
-def read(data: bytes, url: str | None = None) -> Article:
+def read(data: bytes, url: str | None = None, budget: Budget | None = None) -> Article:
     """Turn input bytes into an Article, or raise InputError with a one-line reason."""
     if len(data) > max_bytes():
         raise InputError(f"input is {len(data):,} bytes; the limit is {max_bytes():,} (VIGIL_MAX_BYTES)")
@@ -77,11 +78,11 @@ def read(data: bytes, url: str | None = None) -> Article:
         raise InputError("input is empty")
     kind = sniff(data)
     if kind == "pdf":
-        return from_pdf(data)
+        return from_pdf(data, budget=budget)
     if kind == "html":
-        return from_html(_decode_html(data), url=url)
+        return from_html(_decode_html(data), url=url, budget=budget)
     text = _decode_text(data)
-    art = structure(text)
+    art = structure(text, budget=budget)
     if url and not art.url:
         art.url = url
     return art

@@ -13,9 +13,11 @@ already accused is a denial.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -23,6 +25,9 @@ from vigil.extract.actors import AGE_NOUN, PRONOUNS, SUBJECT_DEPS, ActorIndex, C
 from vigil.extract.dates import Tense, resolve
 from vigil.extract.resources import load_yaml
 from vigil.model import Statement, StatementKind
+
+if TYPE_CHECKING:
+    from vigil.extract.budget import Budget
 
 SPONSOR_VERBS = frozenset(
     ["commission", "hire", "appoint", "employ", "mandate", "task", "fund", "lead", "convene"]
@@ -47,7 +52,9 @@ OPEN_Q, CLOSE_Q = "“", "”"
 COMMIT_WORD = re.compile(
     r"^(?:agreement|agreed|accept|accepted|invit\w*|welcome\w*|willing|promis\w*|pledg\w*)$", re.I
 )
-SINGLE_Q = re.compile(r"(?<![\w])[‘'](?=\w)(.{2,}?)(?<=[\w.,!?])[’'](?![\w])")
+NEWLINE = re.compile("\n")
+SINGLE_OPEN = re.compile(r"(?<![\w])[‘'](?=\w)")
+SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])[’'](?![\w])")
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for para in text.split("\n\n"):
+        first = len(spans)
         start = pos
         end = pos + len(para)
         pos = end + 2
@@ -116,16 +124,78 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         for o in (open_at, straight_open):
             if o is not None:
                 spans.append((o, end))
-        doubles = list(spans)
-        for m in SINGLE_Q.finditer(para):
-            s, e = start + m.start(1), start + m.end(1)
-            if not any(a <= s < b for a, b in doubles):
-                spans.append((s, e))
+        doubles = Quotes(sorted(spans[first:]))  # earlier paragraphs' spans end before this one
+        for s, e in single_quotes(para):
+            if not doubles.inside(start + s):
+                spans.append((start + s, start + e))
     return sorted(spans)
 
 
-def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= i < b for a, b in spans)
+def single_quotes(para: str) -> Iterator[tuple[int, int]]:
+    """Single-quoted spans: from a mark before a word to the first mark after a word or a stop,
+    at least three characters on and on the same line.
+
+    This is what the lazy pattern `‘(.{2,}?)’` (with those lookarounds)
+    found, but it rescanned to the end of the line from every mark that
+    never closes ("'a 'a 'a…"), quadratic in the line; this reads it once.
+    """
+    closes = [m.start() for m in SINGLE_CLOSE.finditer(para)]
+    newlines = [m.start() for m in NEWLINE.finditer(para)]
+    resume = 0
+    for m in SINGLE_OPEN.finditer(para):
+        p = m.start()
+        if p < resume:
+            continue
+        k = bisect_left(closes, p + 3)
+        if k == len(closes):
+            return
+        q = closes[k]
+        n = bisect_left(newlines, p + 1)
+        if n < len(newlines) and newlines[n] < q:
+            continue
+        yield p + 1, q
+        resume = q + 1
+
+
+class Quotes:
+    """Quotation spans, asked "is this offset quoted?" and "which spans meet this range?" by bisection.
+
+    Asking each span in turn made every token cost the number of quotes in
+    the document. The text is cut at every span edge once, and each piece
+    keeps the spans that cover it: few, since marks of one kind never nest.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans  # sorted
+        self._starts = [a for a, _ in spans]
+        opens = sorted((a, k) for k, (a, b) in enumerate(spans) if a < b)
+        closes = sorted((b, k) for k, (a, b) in enumerate(spans) if a < b)
+        self._edges = sorted({a for a, _ in opens} | {b for b, _ in closes})
+        self._cover: list[tuple[int, ...]] = []
+        active: set[int] = set()
+        o = c = 0
+        for x in self._edges:
+            while c < len(closes) and closes[c][0] <= x:
+                active.discard(closes[c][1])
+                c += 1
+            while o < len(opens) and opens[o][0] <= x:
+                active.add(opens[o][1])
+                o += 1
+            self._cover.append(tuple(sorted(active)))
+
+    def covering(self, i: int) -> tuple[int, ...]:
+        """Indexes of the spans holding offset i."""
+        k = bisect_right(self._edges, i) - 1
+        return self._cover[k] if k >= 0 else ()
+
+    def inside(self, i: int) -> bool:
+        return bool(self.covering(i))
+
+    def meeting(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans with a < end and b > start, in order: those holding `start`, then those after it."""
+        held = [self.spans[k] for k in self.covering(start)]
+        later = self.spans[bisect_right(self._starts, start) : bisect_left(self._starts, end)]
+        return held + later
 
 
 @dataclass
@@ -143,25 +213,59 @@ class StatementReader:
     """Reads the statements of one parsed document, sentence by sentence."""
 
     def __init__(
-        self, doc: Doc, index: ActorIndex, published: Any = None, publishers: list[str] | None = None
+        self,
+        doc: Doc,
+        index: ActorIndex,
+        published: Any = None,
+        publishers: list[str] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.doc = doc
         self.index = index
         self.published = published
+        self.budget = budget
         self.lex = cues()
         self.text = doc.text  # Doc.text joins every token each time it is read
-        self.quotes = quote_spans(self.text)
+        self.quotes = Quotes(quote_spans(self.text))
+        # Token.sent and Span.ents walk the document each time; sentences and their entities, once
+        self.sents = list(doc.sents)
+        self._sent_of = [k for k, sent in enumerate(self.sents) for _ in range(len(sent))]
+        self._ents_of: list[list[Span]] | None = None
+        self._quoted_sents: dict[int, bool] = {}
         self.subject_history: list[tuple[int, Cluster]] = []
+        self._history_at: list[int] = []  # the token offsets of subject_history, ascending
         self.accused: set[str] = set()
         self.statements: list[Statement] = []
         self.speaker_of: dict[str, Cluster] = {}
+        self._last_said: dict[int, int] = {}  # id(cluster) → its latest statement
+        self._state_said = -1  # the latest statement by a state
+        self._promotions_read = 0
         self.taking_part: set[str] = set()
         # an organisation publishing in its own name: "we" in its release is the organisation
         self.publisher = next((c for a in publishers or [] if (c := index.org_named(a)) is not None), None)
 
+    def _sent(self, tok: Token) -> Span:
+        """The sentence of a token, as Token.sent gives it, without walking to its edges."""
+        return self.sents[self._sent_of[tok.i]]
+
+    def _ents(self, sent: Span) -> list[Span]:
+        """The entities wholly inside a sentence, as Span.ents gives them."""
+        if self._ents_of is None:
+            self._ents_of = [[] for _ in self.sents]
+            for ent in self.doc.ents:
+                k = self._sent_of[ent.start]
+                if ent.end <= self.sents[k].end:
+                    self._ents_of[k].append(ent)
+        return self._ents_of[self._sent_of[sent.start]]
+
+    def _has_quote(self, sent: Span) -> bool:
+        if sent.start not in self._quoted_sents:
+            self._quoted_sents[sent.start] = any(self.quotes.inside(t.idx) for t in sent)
+        return self._quoted_sents[sent.start]
+
     # ---- cue detection ------------------------------------------------------
     def _is_cue(self, tok: Token, sent: Span) -> StatementKind | None:
-        if _inside(tok.idx, self.quotes):
+        if self.quotes.inside(tok.idx):
             return None
         lemma = tok.lemma_.lower()
         if tok.pos_ != "VERB":
@@ -175,9 +279,7 @@ class StatementReader:
                 return None
             kind = "assert"  # "called the move a plot": a characterisation
         if lemma in self.lex.needs_content:
-            has = any(c.dep_ in CONTENT_DEPS for c in tok.children) or any(
-                _inside(t.idx, self.quotes) for t in sent
-            )
+            has = any(c.dep_ in CONTENT_DEPS for c in tok.children) or self._has_quote(sent)
             if not has:
                 return None
         if any(c.dep_ == "neg" for c in tok.children) and kind != "deny":
@@ -342,12 +444,12 @@ class StatementReader:
                         if b is not None and b.kind in ("person", "organization", "state"):
                             return b
         for t in tok.subtree:  # "who gave her name as Lyudmila"
-            if t.lower_ in ("name", "named", "called", "identified") and t.i < tok.sent.end - 1:
+            if t.lower_ in ("name", "named", "called", "identified") and t.i < self._sent(tok).end - 1:
                 j = t.i + 1
                 if self.doc[j].lower_ == "as":
                     j += 1
                 names = []
-                while j < tok.sent.end and self.doc[j].pos_ == "PROPN":
+                while j < self._sent(tok).end and self.doc[j].pos_ == "PROPN":
                     names.append(self.doc[j])
                     j += 1
                 if names:
@@ -384,7 +486,7 @@ class StatementReader:
         if lemma in idx.lex.state_heads or low in idx.lex.state_heads:
             if any(t.lower_ in idx.lex.anonymous for t in tok.subtree):
                 return None
-            state = self._recent_state() or self._state_in(tok.sent, exclude=tok) or idx.main_state()
+            state = self._recent_state() or self._state_in(self._sent(tok), exclude=tok) or idx.main_state()
             if state is not None:
                 state.add(_np(tok), tok.left_edge.idx, tok.idx + len(tok))
             return state
@@ -409,20 +511,25 @@ class StatementReader:
         return None
 
     def _state_in(self, sent: Span, exclude: Token) -> Cluster | None:
-        for t in sent:
-            if exclude.left_edge.i <= t.i <= exclude.right_edge.i:
+        for i in self.index.token_actor.between(sent.start, sent.end):
+            if exclude.left_edge.i <= i <= exclude.right_edge.i:
                 continue
-            a = self.index.actor_of_token(t)
-            if a is not None and a.kind == "state":
+            a = self.index.token_actor[i]
+            if a.kind == "state":
                 return a
         return None
 
     def _recent_state(self) -> Cluster | None:
-        for st in reversed(self.statements):
-            c = self.speaker_of.get(st.id)
-            if c is not None and c.kind == "state":
-                return c
-        return None
+        """The speaker of the latest statement by a state, kept up to date rather than searched for.
+
+        A speaker becomes a state only by promotion (ActorIndex.promote), so
+        the latest such statement moves only when a state speaks or when a
+        place that spoke is promoted.
+        """
+        for c in self.index.promoted[self._promotions_read :]:
+            self._state_said = max(self._state_said, self._last_said.get(id(c), -1))
+        self._promotions_read = len(self.index.promoted)
+        return self.speaker_of[self.statements[self._state_said].id] if self._state_said >= 0 else None
 
     def _pronoun(self, tok: Token) -> Cluster | None:
         g = PRONOUNS[tok.lower_]
@@ -436,7 +543,7 @@ class StatementReader:
         return gender is None or c.gender is None or c.gender == gender
 
     def _candidate(self, t: Token, gender: str | None) -> Cluster | None:
-        if _inside(t.idx, self.quotes) or (
+        if self.quotes.inside(t.idx) or (
             t.dep_ in ("compound", "amod", "npadvmod") and t.head.ent_type_ != "PERSON"
         ):
             return None
@@ -447,17 +554,17 @@ class StatementReader:
 
     def _last_person(self, before: int, gender: str | None) -> Cluster | None:
         """Whom a pronoun or "the 66-year-old" means: earlier in the sentence, then recent subjects."""
-        sent = self.doc[before].sent
-        for t in reversed(self.doc[sent.start : before]):
-            a = self._candidate(t, gender)
+        sent = self._sent(self.doc[before])
+        for i in reversed(self.index.token_actor.between(sent.start, before)):  # tokens naming no one can't
+            a = self._candidate(self.doc[i], gender)
             if a is not None:
                 return self._bind(a, gender)
         recent = [a for i, a in self.subject_history[-12:] if i < sent.start and a.kind == "person"]
         for a in reversed(recent):
             if self._compatible(a, gender):
                 return self._bind(a, gender)
-        for t in reversed(self.doc[max(0, sent.start - 400) : sent.start]):
-            a = self._candidate(t, gender)
+        for i in reversed(self.index.token_actor.between(max(0, sent.start - 400), sent.start)):
+            a = self._candidate(self.doc[i], gender)
             if a is not None:
                 return self._bind(a, gender)
         return None
@@ -468,19 +575,24 @@ class StatementReader:
         return a
 
     def _last_plural(self, before: int, neuter: bool = False) -> Cluster | None:
-        sent = self.doc[before].sent
+        sent = self._sent(self.doc[before])
         kinds = ("state", "organization") if neuter else ("state", "organization", "group")
         window = sent.start
         for _ in range(2):  # "it" and "they" look back two sentences at most
-            window = self.doc[window - 1].sent.start if window > 0 else 0
-        for i, a in reversed(self.subject_history):
-            if window <= i < sent.start and a.kind in kinds:
+            window = self._sent(self.doc[window - 1]).start if window > 0 else 0
+        for k in range(bisect_left(self._history_at, sent.start) - 1, -1, -1):
+            i, a = self.subject_history[k]
+            if i < window:
+                break
+            if a.kind in kinds:
                 return a
         return None
 
     # ---- reading --------------------------------------------------------------
     def read(self) -> list[Statement]:
-        for sent in self.doc.sents:
+        for sent in self.sents:
+            if self.budget is not None:
+                self.budget.check()
             self._sentence(sent)
         return self.statements
 
@@ -489,19 +601,21 @@ class StatementReader:
         speakers = {
             c.tok.i: resolved[c.subject.i] for c in cues if c.subject is not None and c.subject.i in resolved
         }
+        above: dict[int, Cluster | None] = {}
         for tok in sent:
-            if tok.dep_ not in SUBJECT_DEPS or _inside(tok.idx, self.quotes):
+            if tok.dep_ not in SUBJECT_DEPS or self.quotes.inside(tok.idx):
                 continue
             a = resolved.get(tok.i)
             if a is None and tok.lower_ in PRONOUNS:
                 # "officials said that they had…": reported speech is about its speaker
-                speaker = next((speakers[h.i] for h in tok.ancestors if h.i in speakers), None)
+                speaker = _speaker_above(tok, speakers, above)
                 g = PRONOUNS[tok.lower_]
                 if speaker is not None and (speaker.kind == "person") == (g in ("m", "f")):
                     a = speaker
             a = a or self.resolve(tok)
             if a is not None:
                 self.subject_history.append((tok.i, a))
+                self._history_at.append(tok.i)
 
     def _sentence(self, sent: Span) -> None:
         resolved: dict[int, Cluster] = {}
@@ -512,7 +626,7 @@ class StatementReader:
                 continue
             speaker = self.resolve(cue.subject)
             if speaker is not None and speaker.kind == "place" and cue.subject.dep_ == "nsubj":
-                speaker.kind = "state"  # a place that speaks is its government ("Kordovia says…")
+                self.index.promote(speaker)  # a place that speaks is its government ("Kordovia says…")
             if speaker is None or speaker.kind == "place":
                 continue
             resolved[cue.subject.i] = speaker
@@ -532,7 +646,7 @@ class StatementReader:
         low = sent.text.lower()
         for phrase in self.lex.according_to:
             k = low.find(phrase)
-            if k < 0 or _inside(sent.start_char + k, self.quotes):
+            if k < 0 or self.quotes.inside(sent.start_char + k):
                 continue
             span = self.doc.char_span(
                 sent.start_char + k, sent.start_char + k + len(phrase), alignment_mode="expand"
@@ -570,7 +684,7 @@ class StatementReader:
     def _we_will(self, sent: Span) -> int:
         """ "We will continue to advocate…" in an organisation's own release: its pledge, in its own voice."""
         for tok in sent:
-            if tok.lower_ != "we" or tok.dep_ != "nsubj" or _inside(tok.idx, self.quotes):
+            if tok.lower_ != "we" or tok.dep_ != "nsubj" or self.quotes.inside(tok.idx):
                 continue
             verb = tok.head
             if not any(
@@ -587,11 +701,11 @@ class StatementReader:
 
     def _colon(self, sent: Span) -> int:
         """ "Amnesty's director, Jane Doe: “…”": a speaker, a colon, then a quotation."""
-        colon = next((t for t in sent if t.text == ":" and not _inside(t.idx, self.quotes)), None)
+        colon = next((t for t in sent if t.text == ":" and not self.quotes.inside(t.idx)), None)
         if colon is None or colon.i - sent.start > 12 or colon.i - sent.start < 1:
             return 0
         after = self.text[colon.idx + 1 : sent.end_char]
-        if not any(a <= colon.idx + 1 + k < b for a, b in self.quotes for k in range(min(4, len(after)))):
+        if not any(self.quotes.inside(colon.idx + 1 + k) for k in range(min(4, len(after)))):
             return 0
         left = self.doc[sent.start : colon.i]
         speaker = None
@@ -610,7 +724,7 @@ class StatementReader:
         """A quotation that carries on an attributed one adds to its quote, not a new statement."""
         if not self.statements:
             return
-        inside = sum(1 for t in sent if _inside(t.idx, self.quotes) and not t.is_punct)
+        inside = sum(1 for t in sent if self.quotes.inside(t.idx) and not t.is_punct)
         words = sum(1 for t in sent if not t.is_punct)
         if not words or inside / words < 0.8:
             return
@@ -658,14 +772,15 @@ class StatementReader:
         )
         self.statements.append(st)
         self.speaker_of[sid] = speaker
+        self._last_said[id(speaker)] = len(self.statements) - 1
+        if speaker.kind == "state":
+            self._state_said = len(self.statements) - 1
         self.taking_part.add(speaker.key)
         if target is not None:
             self.taking_part.add(target.key)
 
     def _quote_text(self, start: int, end: int) -> str | None:
-        parts = [
-            self.text[max(a, start) : min(b, end)].strip() for a, b in self.quotes if a < end and b > start
-        ]
+        parts = [self.text[max(a, start) : min(b, end)].strip() for a, b in self.quotes.meeting(start, end)]
         parts = [p for p in parts if p]
         return " … ".join(parts) if parts else None
 
@@ -676,7 +791,7 @@ class StatementReader:
         self, cue: Cue, speaker: Cluster, content: list[Token], text: str
     ) -> tuple[StatementKind, float]:
         if cue.tok.lemma_.lower() == "ask" and "?" in (
-            self._quote_text(cue.tok.sent.start_char, cue.tok.sent.end_char) or text
+            self._quote_text(self._sent(cue.tok).start_char, self._sent(cue.tok).end_char) or text
         ):
             return "assert", 0.7  # a question, not a demand
         obj = next((c for c in cue.tok.children if c.dep_ == "dobj"), None)
@@ -755,7 +870,7 @@ class StatementReader:
             if a is not None and a is not speaker and a.kind in ("person", "organization", "state"):
                 return a
         if kind == "accuse":
-            sent_start = cue.tok.sent.start
+            sent_start = self._sent(cue.tok).start
             for t in reversed(self.doc[max(0, sent_start - 120) : sent_start]):
                 a = self.index.actor_of_token(t)
                 if a is not None and a is not speaker and a.kind == "state":
@@ -773,7 +888,7 @@ class StatementReader:
 
     def _date(self, sent: Span, cue: Cue) -> str | None:
         chain_ids = {t.i for t in cue.chain}
-        for ent in sent.ents:
+        for ent in self._ents(sent):
             if ent.label_ not in ("DATE", "TIME"):
                 continue
             node = ent.root
@@ -792,10 +907,39 @@ class StatementReader:
             if value is not None:
                 return value
         if cue.tok.dep_ == "conj":
-            for st in reversed(self.statements):
+            for st in reversed(self.statements):  # in reading order: this sentence's come last
                 if st.span[0] == sent.start_char:
                     return st.date
+                if st.span[0] < sent.start_char:
+                    break
         return None
+
+
+def _speaker_above(
+    tok: Token, speakers: dict[int, Cluster], memo: dict[int, Cluster | None]
+) -> Cluster | None:
+    """The speaker of the nearest cue above a token, remembered for the heads on the way.
+
+    Climbing to the root for every pronoun is quadratic in a long chain of
+    clauses; each head's answer is the same for everything below it.
+    """
+    path: list[int] = []
+    node = tok
+    found: Cluster | None = None
+    while node.i not in memo:
+        head = node.head
+        if head.i == node.i:
+            break
+        path.append(node.i)
+        if head.i in speakers:
+            found = speakers[head.i]
+            break
+        node = head
+    else:
+        found = memo[node.i]
+    for i in path:
+        memo[i] = found
+    return found
 
 
 def _negated(tok: Token) -> bool:

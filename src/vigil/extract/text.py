@@ -11,21 +11,29 @@ link text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
 from vigil.extract.resources import load_yaml
 from vigil.model import Caption
 
+if TYPE_CHECKING:
+    from vigil.extract.budget import Budget
+
 TERMINAL = tuple(".!?\"'”’)]…:;")
 MD_IMAGE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
 MD_LINK_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\[(?P<text>[^\]]*)\]\((?P<url>[^)]*)\)\s*$")
-MD_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
-MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")  # reference; see heading()
+HEADING_START = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<rest>.+)$")
+LINK_CLOSE = re.compile(r"[)\s]")
+FRONT_KEY = re.compile(r"[\w -]+")
+FRONT_LINE = re.compile(r"^\s*([\w -]+?)\s*:\s*(.*?)\s*$")  # reference; see _front_line()
 MD_BULLET = re.compile(r"^\s*[-*+•]\s+")
 META_BULLET = re.compile(r"^\s*[-*]\s+\*\*(?P<key>[^*]+)\*\*\s*:\s*(?P<value>.*)$")
 PIPE_CAPTION = re.compile(r"^(?P<text>[^|]{1,200}?)\s+\|\s+(?P<credit>[^|]{2,120})$")
@@ -72,7 +80,7 @@ def patterns() -> _Patterns:
     return _Patterns(
         boilerplate=re.compile("(?:" + "|".join(data["boilerplate"]) + r")\s*[.:!]?", re.I),
         stamps=[re.compile(p, re.I) for p in data["stamps"]],
-        header=re.compile(rf"^\s*(?P<key>{keys})\s*:\s*(?P<value>.*?)\s*$", re.I),
+        header=re.compile(rf"^\s*(?P<key>{keys})\s*:(?P<value>.*)$", re.I),  # value stripped by header()
         caption_prefix=[re.compile(p, re.I) for p in data["caption_prefix"]],
         caption_marker=[re.compile(p, re.I) for p in data["caption_marker"]],
         byline=re.compile(data["byline"]),
@@ -87,20 +95,151 @@ def is_boilerplate(line: str) -> bool:
     return bool(p.boilerplate.fullmatch(s)) or any(r.search(s) for r in p.stamps)
 
 
+class Heading(NamedTuple):
+    hashes: str
+    text: str
+
+
+def heading(line: str) -> Heading | None:
+    """A markdown heading, as `MD_HEADING` reads it but in linear time.
+
+    The pattern's lazy text followed by `\\s*#*\\s*$` backtracks cubically
+    over a long run of spaces; the text is instead the rest of the line less
+    its longest tail of spaces, closing hashes and spaces (one character at
+    least, as `.+?` takes).
+    """
+    if "\n" in line:  # `$` and `.` treat a newline specially; lines never hold one
+        m = MD_HEADING.match(line)
+        return Heading(m.group("hashes"), m.group("text")) if m else None
+    m = HEADING_START.match(line)
+    if m is None:
+        return None
+    rest = m.group("rest")
+    body = rest.rstrip().rstrip("#").rstrip()
+    return Heading(m.group("hashes"), rest[: max(1, len(body))])
+
+
+def header(line: str) -> tuple[str, str] | None:
+    """A front-matter style `key: value` line near the top of a dump."""
+    m = patterns().header.match(line)
+    return (m.group("key"), m.group("value").strip()) if m else None
+
+
+def _front_line(s: str) -> tuple[str, str] | None:
+    """`key: value` as `FRONT_LINE` reads it, without its quadratic backtracking over spaces.
+
+    The key runs from the first non-space to the first colon, less trailing
+    spaces, and must be word characters, spaces and hyphens; when the colon
+    comes first, the pattern backs off into the leading spaces for a one-space key.
+    """
+    if "\n" in s:
+        m = FRONT_LINE.match(s)
+        return (m.group(1), m.group(2)) if m else None
+    colon = s.find(":")
+    if colon < 0:
+        return None
+    lead = len(s) - len(s.lstrip())
+    key = s[lead:colon].rstrip()
+    if not key:
+        key = " " if " " in s[:lead] and colon == lead else ""
+    elif not FRONT_KEY.fullmatch(key):
+        key = ""
+    return (key, s[colon + 1 :].strip()) if key else None
+
+
+class _Stops:
+    """The next `)` or space at or after a position, remembered so that rising queries cost linear time."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.asked = -1
+        self.found = -1
+
+    def after(self, k: int) -> int:
+        if not (self.asked <= k <= self.found):
+            m = LINK_CLOSE.search(self.line, k)
+            self.asked, self.found = k, m.start() if m else len(self.line)
+        return self.found
+
+
+def _title_end(line: str, k: int) -> int | None:
+    """The end of `\\s+"title")` starting at k, or None."""
+    q = k
+    while q < len(line) and line[q].isspace():
+        q += 1
+    if q == k or q >= len(line) or line[q] != '"':
+        return None
+    close = line.find('"', q + 1)
+    return close + 2 if close >= 0 and line.startswith(")", close + 1) else None
+
+
+def links(line: str) -> Iterator[tuple[int, int, int, int]]:
+    """Markdown links, `!?[text](url "title")`: (start, end, text start, text end), in linear time.
+
+    A match is fixed by the first `]` after its `[`, so every `[` before
+    that `]` succeeds or fails with it; the regex instead rescans to the
+    `]` from each `[`, quadratic in "[[[[…".
+    """
+    pos = 0
+    stops = _Stops(line)
+    titles: dict[int, int | None] = {}
+    while (i := line.find("[", pos)) >= 0 and (j := line.find("]", i + 1)) >= 0:
+        end: int | None = None
+        if line.startswith("(", j + 1):
+            e = stops.after(j + 2)
+            if e < len(line) and line[e] == ")":
+                end = e + 1
+            elif e < len(line):
+                end = titles[e] if e in titles else titles.setdefault(e, _title_end(line, e))
+        if end is None:
+            pos = j + 1
+            continue
+        start = i - 1 if i > pos and line[i - 1] == "!" else i
+        yield start, end, i + 1, j
+        pos = end
+
+
 def strip_links(line: str) -> str:
     """`[text](url)` becomes `text`; an inline image disappears."""
-    return MD_LINK.sub(lambda m: "" if m.group(0).startswith("!") else m.group("text"), line)
+    out: list[str] = []
+    last = 0
+    for start, end, a, b in links(line):
+        out.append(line[last:start])
+        out.append("" if line[start] == "!" else line[a:b])
+        last = end
+    if not out:
+        return line
+    out.append(line[last:])
+    return "".join(out)
+
+
+def has_link(line: str) -> bool:
+    return next(links(line), None) is not None
 
 
 def sentences(text: str) -> list[str]:
     """A quick split for line classification (spaCy does the real one later)."""
-    out: list[str] = []
+    out: list[list[str]] = []
     for piece in SENTENCE_SPLIT.split(text):
-        if out and ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
+        if out and _abbreviated(out[-1]):
+            out[-1].append(piece)
         else:
-            out.append(piece)
-    return out
+            out.append([piece])
+    return [" ".join(parts) for parts in out]
+
+
+def _abbreviated(parts: list[str]) -> bool:
+    """Whether the joined parts end with "Mr." or the like, reading only a tail so that merging stays linear.
+
+    A match is at most six characters from the end; searching from seven
+    before it keeps `\\b` true to the character in front.
+    """
+    tail = parts[-1]
+    k = len(parts) - 2
+    while len(tail) < 8 and k >= 0:
+        tail = f"{parts[k][-8:]} {tail}"
+        k -= 1
+    return bool(ABBREVIATION.search(tail, max(0, len(tail) - 7)))
 
 
 def _norm(s: str) -> str:
@@ -138,9 +277,9 @@ def _front_matter(lines: list[str], meta: dict[str, str]) -> int:
                 _flatten_meta(data, meta)
             else:
                 for s in block:
-                    m = re.match(r"^\s*([\w -]+?)\s*:\s*(.*?)\s*$", s)
-                    if m:
-                        meta.setdefault(m.group(1).lower(), m.group(2))
+                    kv = _front_line(s)
+                    if kv:
+                        meta.setdefault(kv[0].lower(), kv[1])
             return j + 1
     return 0
 
@@ -174,16 +313,12 @@ def _flatten_meta(data: dict[str, Any], meta: dict[str, str], depth: int = 0) ->
 def _dump_sections(lines: list[_Line], meta: dict[str, str]) -> None:
     """Scraper dumps with `## Metadata` / `## Page Structure` / `## Content` sections."""
     section: str | None = None
-    has_content = any(
-        (m := MD_HEADING.match(ln.text)) and m.group("text").strip().lower() in CONTENT_SECTIONS
-        for ln in lines
-    )
-    if not has_content:
+    heads = [heading(ln.text) for ln in lines]
+    if not any(h and h.text.strip().lower() in CONTENT_SECTIONS for h in heads):
         return
-    for ln in lines:
-        m = MD_HEADING.match(ln.text)
-        if m and len(m.group("hashes")) <= 2:
-            name = m.group("text").strip().lower()
+    for ln, h in zip(lines, heads, strict=True):
+        if h and len(h.hashes) <= 2:
+            name = h.text.strip().lower()
             if name in DUMP_SECTIONS or name in CONTENT_SECTIONS or section is None:
                 section = name
                 ln.role = "removed"
@@ -216,13 +351,15 @@ def _densest_region(lines: list[_Line]) -> None:
     if len(body) < 30:
         return
     runs = _runs([lines[i] for i in body])  # lines wrapped mid-sentence are judged as one paragraph
-    run_of: dict[int, list[int]] = {}
-    for run in runs:
+    words_of: dict[int, int] = {}  # a line's paragraph's words, and whether that paragraph ends a sentence
+    ends_of: dict[int, bool] = {}
+    for run in runs:  # once a paragraph: per line is quadratic in a long soft-wrapped one
         members = [body[k] for k in run]
+        joined = " ".join(lines[j].text for j in members)
+        words, ends = _word_count(joined), _ends_sentence(joined)
         for i in members:
-            run_of[i] = members
-    text_of = {i: " ".join(lines[j].text for j in run_of[i]) for i in body}
-    short = {i for i in body if _word_count(text_of[i]) < 8 or not _ends_sentence(text_of[i])}
+            words_of[i], ends_of[i] = words, ends
+    short = {i for i in body if words_of[i] < 8 or not ends_of[i]}
     if len(short) < 0.4 * len(body):
         return
     good = [i for i in body if i not in short]
@@ -231,7 +368,7 @@ def _densest_region(lines: list[_Line]) -> None:
     while start < len(good):
         end, words = start, _word_count(lines[good[start]].text)
         for k in range(start + 1, len(good)):
-            if sum(1 for i in body if good[k - 1] < i < good[k]) > 4:
+            if bisect_left(body, good[k]) - bisect_right(body, good[k - 1]) > 4:  # body lines between
                 break
             end, words = k, words + _word_count(lines[good[k]].text)
         if words > best[0]:
@@ -239,11 +376,11 @@ def _densest_region(lines: list[_Line]) -> None:
         start = end + 1
     _, lo, hi = best
     for i in body:
-        if i < lo or i > hi or (i in short and _word_count(text_of[i]) <= 3):
+        if i < lo or i > hi or (i in short and words_of[i] <= 3):
             lines[i].role = "removed"
 
 
-def structure(raw: str) -> Article:
+def structure(raw: str, budget: Budget | None = None) -> Article:
     """Split a plain-text page into title, subtitle, captions, removed lines and body."""
     p = patterns()
     meta: dict[str, str] = {}
@@ -262,20 +399,22 @@ def structure(raw: str) -> Article:
     title: str | None = None
     seen_body = False
     for idx, ln in enumerate(lines):
+        if budget is not None:
+            budget.check()
         if ln.role != "body":
             continue
         s = ln.text.strip()
-        hm = MD_HEADING.match(s)
-        if not seen_body and (h := p.header.match(s)) and not hm:
-            meta.setdefault(h.group("key").lower(), h.group("value"))
+        hm = heading(s)
+        if not seen_body and (h := header(s)) and not hm:
+            meta.setdefault(h[0].lower(), h[1])
             ln.role = "header"
             continue
         if hm:
             if title is None and not seen_body:
-                title = strip_links(hm.group("text")).strip()
+                title = strip_links(hm.text).strip()
                 ln.role = "title"
             else:
-                ln.text = strip_links(hm.group("text")).strip()
+                ln.text = strip_links(hm.text).strip()
             continue
         if MD_IMAGE.match(s) or URL_TEXT.match(s):
             ln.role = "removed"
@@ -290,7 +429,7 @@ def structure(raw: str) -> Article:
             if "original" in lm.group("text").lower() and lm.group("url").startswith("http"):
                 meta.setdefault("url", lm.group("url"))
             continue
-        if MD_BULLET.match(s) and MD_LINK.search(s) and _word_count(strip_links(s)) <= 12:
+        if MD_BULLET.match(s) and has_link(s) and _word_count(strip_links(s)) <= 12:
             ln.role = "removed"
             continue
         cap = _caption_from_prefix(s)
@@ -347,8 +486,9 @@ def structure(raw: str) -> Article:
             body[0].role = "title"
             title = body[0].text.strip()
     # repeated headline lines inside the body are page furniture
+    norm_title = _norm(title) if title else None
     for ln in lines:
-        if ln.role == "body" and title and _norm(ln.text) == _norm(title):
+        if ln.role == "body" and norm_title is not None and _norm(ln.text) == norm_title:
             ln.role = "removed"
     _subtitle(lines, art)
     if art.subtitle is None and meta.get("description"):
@@ -390,12 +530,15 @@ def _paragraphs(body: list[_Line]) -> list[str]:
     """Body lines as paragraphs: a line broken mid-sentence joins the next line of its block."""
     out: list[str] = []
     for run in _runs(body):
-        text = ""
+        parts: list[str] = []  # joined once: growing a string line by line is quadratic in a long paragraph
+        started = False  # whether any text is in yet
         for k in run:
             piece = body[k].text.strip()
-            glue = "" if not text or piece[:1] in ",.;:)]”’" else " "
-            text = f"{text}{glue}{piece}"
-        out.append(text)
+            if started and piece[:1] not in ",.;:)]”’":
+                parts.append(" ")
+            parts.append(piece)
+            started = started or bool(piece)
+        out.append("".join(parts))
     return out
 
 
@@ -479,8 +622,10 @@ def _subtitle(lines: list[_Line], art: Article) -> None:
 
 def _dedupe_names(names: list[str]) -> list[str]:
     out: list[str] = []
+    seen: set[str] = set()
     for n in names:
         n = n.strip()
-        if n and _norm(n) not in {_norm(o) for o in out}:
+        if n and _norm(n) not in seen:
             out.append(n)
+            seen.add(_norm(n))
     return out
