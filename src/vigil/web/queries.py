@@ -71,7 +71,7 @@ def member_ids(session: Session, case_id: int) -> list[tuple[str, int]]:
             select(User.name, User.id)
             .join(CaseMember, CaseMember.user_id == User.id)
             .where(CaseMember.case_id == case_id)
-        ).tuples()
+        )
     ]
 
 
