@@ -234,3 +234,16 @@ def proc_wait(proc: subprocess.Popen[bytes]) -> None:
 def test_serve_require_2fa_refuses_accounts_without_one(server: str) -> None:
     r = httpx.post(server + "/login", data={"name": "alice", "password": PASSWORD})
     assert r.status_code == 403 and "vigil user 2fa alice" in r.text and auth.COOKIE not in r.cookies
+
+
+def test_account_changes_from_the_command_line_are_audited(home: Home) -> None:
+    import json
+
+    home.vigil("user", "add", "carol", "--password-stdin", stdin=PASSWORD + "\n")
+    home.vigil("user", "role", "carol", "viewer")
+    home.vigil("user", "disable", "carol")
+    events = [json.loads(line) for line in home.vigil("audit", "--json").stdout.splitlines()]
+    carol = [e for e in events if e["records"] == {"account": "carol"}]
+    assert [e["route"] for e in carol] == ["vigil user disable", "vigil user role", "vigil user add"]
+    assert all(e["user"] == "tester" and e["method"] == "CLI" for e in carol)
+    assert "intact" in home.vigil("verify").stdout

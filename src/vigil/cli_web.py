@@ -38,9 +38,21 @@ def _on_user(name: str, change: Callable[[Session, User], T]) -> tuple[str, T]:
             user = find_user(s, name)
             if user is None:
                 raise VigilError(f"no user named {name!r}")
-            return user.name, change(s, user)
+            done = change(s, user)
+            _audit(s, user.name)
+            return user.name, done
     except VigilError as exc:
         fail(str(exc))
+
+
+def _audit(s: Session, account: str) -> None:
+    """A change to an account from the command line is audited like one from the workbench."""
+    from vigil.capture import custody
+    from vigil.store import audit
+
+    command = " ".join(["vigil", *(a for a in sys.argv[1:3] if not a.startswith("-"))])
+    entry = audit.Entry(custody.collector(), None, "CLI", command, None, {"account": account}, 0)
+    audit.record(s, entry)
 
 
 def _password(name: str, from_stdin: bool) -> str:
@@ -66,6 +78,7 @@ def user_add(
         store = open_store()
         with store.sessions.begin() as s:
             shown = add_user(s, name, password, role, require_2fa=require_2fa).name
+            _audit(s, shown)
     except VigilError as exc:
         fail(str(exc))
     out.print(f"user {shown} ({role}) created", highlight=False)
