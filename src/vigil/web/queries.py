@@ -164,12 +164,6 @@ def current_document(session: Session, sha: str) -> Document | None:
     )
 
 
-def case_documents(session: Session, scope: Scope) -> list[Document]:
-    docs = [d for _, d in sources(session, scope) if d is not None]
-    seen: set[int] = set()
-    return [d for d in docs if not (d.id in seen or seen.add(d.id))]  # type: ignore[func-returns-value]
-
-
 @dataclass
 class StatementView:
     id: int
