@@ -122,9 +122,11 @@ def show(result: Extraction) -> None:
     out.print(actors)
 
 
-from vigil import cli_audit, cli_store, cli_web  # noqa: E402  (their commands join the same app)
+from vigil import cli_audit, cli_cases, cli_monitor, cli_store, cli_web  # noqa: E402  (one app)
 
 cli_store.register(app)
+cli_cases.register(app)
+cli_monitor.register(app)
 cli_audit.register(app)
 cli_web.register(app)
 

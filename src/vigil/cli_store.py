@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from vigil.cli_cases import into_case
 from vigil.console import fail, out
 from vigil.errors import VigilError
 
@@ -46,6 +49,15 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="PEM chain (root last) to trust the TSA.")
         ] = None,
         no_extract: Annotated[bool, typer.Option("--no-extract", help="Keep the bytes only.")] = False,
+        published: Annotated[
+            str | None, typer.Option(help="Publication date, YYYY-MM-DD (a list line may give its own).")
+        ] = None,
+        case: Annotated[
+            str | None, typer.Option(help="Add the captures to this case (created when missing).")
+        ] = None,
+        owner: Annotated[
+            str | None, typer.Option(help="The account that owns a new case (default: the only admin).")
+        ] = None,
     ) -> None:
         """Capture sources as evidence: exact bytes, WARC, custody record, and extraction."""
 
@@ -53,6 +65,7 @@ def register(app: typer.Typer) -> None:
         from vigil.store.db import open_store
 
         tsa, chain = _tsa(timestamp, tsa_chain)
+        published = _date_option(published)
         opts = Options(
             note=note,
             allow_private=allow_private,
@@ -63,8 +76,10 @@ def register(app: typer.Typer) -> None:
             tsa_url=tsa,
             tsa_chain=chain,
             extract=not no_extract,
+            published=published,
         )
         listed = list(items or [])
+        dated: dict[str, str] = {}
         batch = None
         if from_file is not None:
             try:
@@ -73,7 +88,11 @@ def register(app: typer.Typer) -> None:
                 fail(f"cannot read {from_file}: {exc}")
             extra = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
             batch = hashlib.sha256("\n".join(extra).encode()).hexdigest()
-            listed += extra
+            for ln in extra:
+                item, _, day = ln.partition("\t")
+                listed.append(item.strip())
+                if day.strip():
+                    dated[item.strip()] = _date_option(day.strip(), f"{from_file}: {item.strip()}") or ""
         if not listed:
             fail("give URLs, files, directories or - (or --from-file with a list)")
         work: list[tuple[str, Path | None, bool]] = []  # (item, file, resumable)
@@ -94,6 +113,7 @@ def register(app: typer.Typer) -> None:
         except VigilError as exc:
             fail(str(exc))
         failures: list[str] = []
+        kept: list[int] = []  # capture ids for the case
         done = skipped = statements = 0
         bulk = len(work) > 1
         with Progress(
@@ -108,23 +128,25 @@ def register(app: typer.Typer) -> None:
             task = progress.add_task("capturing", total=len(work))
             for item, path, resumable in work:
                 progress.update(task, description=f"capturing {Path(item).name[:40]}")
+                one = replace(opts, published=dated[item]) if item in dated else opts
                 try:
                     if item == "-":
-                        got = capture_stdin(store, opts)
+                        got = capture_stdin(store, one)
                     elif path is None:
                         if resumable and _captured_in_batch(store, item, batch):
                             skipped += 1
                             progress.advance(task)
                             continue
-                        got = capture_url(store, item, opts, batch=batch)
+                        got = capture_url(store, item, one, batch=batch)
                     else:
-                        got2 = capture_file(store, path, opts, batch=batch, resume=resumable)
+                        got2 = capture_file(store, path, one, batch=batch, resume=resumable)
                         if got2 is None:
                             skipped += 1
                             progress.advance(task)
                             continue
                         got = got2
                     done += 1
+                    kept.append(got.capture.id)
                     statements += got.statements
                     if got.error:
                         failures.append(
@@ -154,6 +176,9 @@ def register(app: typer.Typer) -> None:
                 f"captured {done}, skipped {skipped} already captured, failed {len(failures)}; "
                 f"{statements} statements extracted"
             )
+        if case is not None and kept:
+            name, added = into_case(store, case, owner, kept)
+            out.print(f"case {name!r}: {added} source{'s' if added != 1 else ''} added")
         for f in failures:
             typer.echo(f"error: {f}", err=True)
         if failures:
@@ -302,6 +327,16 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         if output is not None:
             out.print(f"exported {n} records to {output}")
+
+
+def _date_option(value: str | None, where: str = "--published") -> str | None:
+    """A publication date as the collector gives it: YYYY-MM-DD, checked, else a one-line error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        fail(f"{where}: {value!r} is not a date (YYYY-MM-DD)")
 
 
 def _tsa(url: str | None, chain_path: Path | None) -> tuple[str | None, bytes | None]:

@@ -59,6 +59,25 @@ class Statement:
     cue: str
     date: str | None
     confidence: float
+    # for a demand or commitment: the act asked or promised ("release"), its object, and a stated deadline
+    action: str | None = None
+    object: str | None = None
+    deadline: str | None = None
+
+
+@dataclass
+class Event:
+    """A narrated action: the reporter's or one a statement reports ("she said she had arrived")."""
+
+    id: str
+    actor: str | None
+    actor_name: str | None
+    action: str
+    object: str | None
+    negated: bool
+    date: str | None
+    span: tuple[int, int]
+    statement: str | None = None
 
 
 @dataclass
@@ -67,6 +86,7 @@ class Extraction:
     source: Source
     actors: list[Actor]
     statements: list[Statement]
+    events: list[Event] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of `vigil extract --json` (spans as lists)."""
@@ -75,4 +95,115 @@ class Extraction:
             a["mentions"] = [list(m) for m in a["mentions"]]
         for s in d["statements"]:
             s["span"] = list(s["span"])
+        for e in d["events"]:
+            e["span"] = list(e["span"])
         return d
+
+
+# ---- across sources: what the connect layer reads and returns ------------------------------------
+Verdict = Literal["same", "different", "unsure"]
+Origin = Literal["machine", "reviewer"]
+
+
+@dataclass
+class NameRecord:
+    """An actor as one document names it (one stored actor row)."""
+
+    row: int
+    document: int
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Judgement:
+    """That two names (or register ids) are one actor, two, or unsure; the latest on a pair stands."""
+
+    left: str
+    right: str
+    verdict: Verdict
+    origin: Origin
+    by: str
+    at: str
+    note: str = ""
+
+
+@dataclass
+class Link:
+    """A relation that keeps two actors apart but connected: a ministry of its state, an office's head."""
+
+    key: str
+    relation: Literal["part_of", "heads"]
+
+
+@dataclass
+class RegisterActor:
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    titles: list[str]
+    rows: list[int]
+    documents: list[int]
+    links: list[Link] = field(default_factory=list)
+    judgements: list[Judgement] = field(default_factory=list)
+
+
+@dataclass
+class SourceRef:
+    document: int
+    sha256: str
+    url: str | None
+    title: str | None
+    published: str | None
+
+
+@dataclass
+class StatementRecord:
+    """A stored statement with its speaker and target in the register, as the tracker reads it."""
+
+    id: int
+    kind: str
+    speaker: str | None
+    speaker_name: str | None
+    target: str | None
+    target_name: str | None
+    text: str
+    date: str | None
+    source: SourceRef
+    action: str | None = None
+    object: str | None = None
+    deadline: str | None = None
+    review: str | None = None  # accepted | edited | rejected | added, the case's latest
+    speaker_row: int | None = None  # the stored actor rows, before the register gives keys
+    target_row: int | None = None
+
+
+@dataclass
+class EventRecord:
+    id: int
+    actor: str | None
+    actor_name: str | None
+    action: str
+    object: str | None
+    negated: bool
+    date: str | None
+    text: str  # the sentence
+    source: SourceRef
+    statement: int | None = None
+    actor_row: int | None = None
+
+
+@dataclass
+class Decision:
+    """A reviewer's status for a tracked item (a stored tracker change)."""
+
+    item: str
+    status: str
+    note: str
+    by: str
+    at: str
+    statement: int | None = None
+    event: int | None = None

@@ -26,6 +26,7 @@ class Options:
     tsa_chain: bytes | None = None
     extract: bool = True
     collector: str | None = None
+    published: str | None = None  # YYYY-MM-DD, given by the collector
 
 
 def is_url(item: str) -> bool:
@@ -56,6 +57,7 @@ def capture_url(store: Store, url: str, opts: Options, batch: str | None = None)
         screenshot=shot,
         extract=opts.extract,
         collector=opts.collector,
+        published=opts.published,
     )
     stamp(store, done, opts)
     return done
@@ -83,6 +85,7 @@ def capture_file(
         note=opts.note,
         batch=batch,
         extract=opts.extract,
+        published=opts.published,
     )
     stamp(store, done, opts)
     return done
@@ -95,7 +98,13 @@ def capture_stdin(store: Store, opts: Options) -> Captured:
     if not data:
         raise InputError("standard input is empty")
     done = record_capture(
-        store, data, method="stdin", uri="urn:vigil:stdin", note=opts.note, extract=opts.extract
+        store,
+        data,
+        method="stdin",
+        uri="urn:vigil:stdin",
+        note=opts.note,
+        extract=opts.extract,
+        published=opts.published,
     )
     stamp(store, done, opts)
     return done

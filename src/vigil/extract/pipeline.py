@@ -17,6 +17,7 @@ from vigil import __version__
 from vigil.extract.actors import ActorIndex
 from vigil.extract.budget import Budget
 from vigil.extract.dates import find_dateline, parse_published
+from vigil.extract.events import EventReader
 from vigil.extract.nlp import parse, pipeline, tokenize
 from vigil.extract.reader import read
 from vigil.extract.statements import StatementReader
@@ -82,12 +83,15 @@ def _extract(article: Article, sha256: str, published: str | None, doc: Doc, bud
     index = ActorIndex(doc, budget)
     reader = StatementReader(doc, index, published=pub, publishers=article.authors, budget=budget)
     statements = reader.read()
+    events = EventReader(reader).read()
     actors = index.finish(reader.taking_part)
     by_id = {a.id: a for a in actors}
     names = {c.key: (c.id, by_id[c.id].name) for c in index.clusters if c.id and c.id in by_id}
     for st in statements:
         st.speaker, st.speaker_name = names.get(st.speaker or "", (None, None))
         st.target, st.target_name = names.get(st.target or "", (None, None))
+    for ev in events:
+        ev.actor, ev.actor_name = names.get(ev.actor or "", (None, None))
     source = Source(
         sha256=sha256,
         text=article.text,
@@ -100,4 +104,6 @@ def _extract(article: Article, sha256: str, published: str | None, doc: Doc, bud
         captions=article.captions,
         removed=article.removed,
     )
-    return Extraction(vigil_version=__version__, source=source, actors=actors, statements=statements)
+    return Extraction(
+        vigil_version=__version__, source=source, actors=actors, statements=statements, events=events
+    )

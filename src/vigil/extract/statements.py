@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from vigil.extract.actors import AGE_NOUN, PRONOUNS, SUBJECT_DEPS, ActorIndex, Cluster
 from vigil.extract.dates import Tense, resolve
+from vigil.extract.events import act_of
 from vigil.extract.resources import load_yaml
 from vigil.model import Statement, StatementKind
 
@@ -770,6 +771,8 @@ class StatementReader:
             date=date,
             confidence=round(confidence, 2),
         )
+        if kind in ("demand", "commit"):
+            st.action, st.object, st.deadline = act_of(content, cue.tok, self.published)
         self.statements.append(st)
         self.speaker_of[sid] = speaker
         self._last_said[id(speaker)] = len(self.statements) - 1

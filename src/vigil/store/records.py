@@ -24,7 +24,16 @@ from vigil.extract.pipeline import extract_bytes
 from vigil.extract.reader import sniff
 from vigil.model import Extraction
 from vigil.store.db import Store
-from vigil.store.tables import ActorRow, Blob, Capture, Chained, CustodyEvent, Document, StatementRow
+from vigil.store.tables import (
+    ActorRow,
+    Blob,
+    Capture,
+    Chained,
+    CustodyEvent,
+    Document,
+    EventRow,
+    StatementRow,
+)
 
 T = TypeVar("T", bound=Chained)
 MEDIA = {"pdf": "application/pdf", "html": "text/html", "text": "text/plain"}
@@ -119,6 +128,7 @@ def record_capture(
     screenshot: bytes | None = None,
     extract: bool = True,
     collector: str | None = None,
+    published: str | None = None,
 ) -> Captured:
     """Store the bytes, their WARC and the extraction, and append capture and custody records.
 
@@ -147,7 +157,7 @@ def record_capture(
         extract = False  # these bytes were read by this extractor version already: one document per blob
     if extract:
         try:
-            result = extract_bytes(data, url=fetched.final_url if fetched else None)
+            result = extract_bytes(data, url=fetched.final_url if fetched else None, published=published)
         except VigilError as exc:
             error = str(exc)
             outcome = f"unextractable: {error}"
@@ -182,6 +192,7 @@ def record_capture(
                 size=len(data),
                 batch=batch,
                 outcome=outcome,
+                published=published,
             ),
         )
         details: dict[str, Any] = {
@@ -266,8 +277,9 @@ def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Docu
             ),
         )
         ids[a.id] = row.id
+    statement_ids: dict[str, int] = {}
     for s in result.statements:
-        append(
+        row_s = append(
             session,
             StatementRow(
                 document_id=doc.id,
@@ -286,6 +298,28 @@ def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Docu
                 confidence=s.confidence,
                 extractor_version=result.vigil_version,
                 origin="machine",
+                action=s.action,
+                object=s.object,
+                deadline=s.deadline,
+            ),
+        )
+        statement_ids[s.id] = row_s.id
+    for e in result.events:
+        append(
+            session,
+            EventRow(
+                document_id=doc.id,
+                local_id=e.id,
+                actor_id=ids.get(e.actor or ""),
+                actor_name=e.actor_name,
+                action=e.action,
+                object=e.object,
+                negated=e.negated,
+                date=e.date,
+                span_start=e.span[0],
+                span_end=e.span[1],
+                statement_id=statement_ids.get(e.statement or ""),
+                extractor_version=result.vigil_version,
             ),
         )
     return doc

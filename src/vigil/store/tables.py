@@ -66,7 +66,7 @@ class Capture(Chained, Base):
         "hops",
         "batch",
     )
-    ADDED = ("outcome",)
+    ADDED = ("outcome", "published")
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
     method: Mapped[str] = mapped_column(String(10))
@@ -91,6 +91,8 @@ class Capture(Chained, Base):
     batch: Mapped[str | None] = mapped_column(String(64))
     # None: an ordinary source; else why it is not one ("HTTP 404 Not Found", "unextractable: …")
     outcome: Mapped[str | None] = mapped_column(Text)
+    # the publication date the collector gave (`capture --published`), full or partial
+    published: Mapped[str | None] = mapped_column(String(10))
 
 
 class Timestamp(Chained, Base):
@@ -183,7 +185,7 @@ class StatementRow(Chained, Base):
         "extractor_version",
         "origin",
     )
-    ADDED = ("case_id",)
+    ADDED = ("case_id", "action", "object", "deadline")
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     local_id: Mapped[str] = mapped_column(String(20))
@@ -203,6 +205,43 @@ class StatementRow(Chained, Base):
     origin: Mapped[str] = mapped_column(String(20), default="machine")
     # the case a person added this statement in; machine statements belong to no case
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # a demand's or commitment's act, its object and stated deadline, for the tracker
+    action: Mapped[str | None] = mapped_column(String(40))
+    object: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[str | None] = mapped_column(String(10))
+
+
+class EventRow(Chained, Base):
+    """A narrated action read from a document (a report released, a visit made, people freed)."""
+
+    __tablename__ = "events"
+    HASHED = (
+        "document_id",
+        "local_id",
+        "actor_id",
+        "actor_name",
+        "action",
+        "object",
+        "negated",
+        "date",
+        "span_start",
+        "span_end",
+        "statement_id",
+        "extractor_version",
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    local_id: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"))
+    actor_name: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object: Mapped[str | None] = mapped_column(Text)
+    negated: Mapped[bool] = mapped_column(default=False)
+    date: Mapped[str | None] = mapped_column(String(10))
+    span_start: Mapped[int] = mapped_column(Integer)
+    span_end: Mapped[int] = mapped_column(Integer)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"))
+    extractor_version: Mapped[str] = mapped_column(String(50))
 
 
 class User(Base):
@@ -303,6 +342,41 @@ class ActorMerge(Chained, Base):
     at: Mapped[str] = mapped_column(String(40))
 
 
+class Judgement(Chained, Base):
+    """That two names are one actor, two, or unsure: the latest judgement on a pair stands.
+
+    Judgements hold across the store (one register); `case_id` says where a reviewer made one."""
+
+    __tablename__ = "judgements"
+    HASHED = ("left", "right", "verdict", "origin", "by", "note", "case_id", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    left: Mapped[str] = mapped_column(Text)  # a register key or a folded name
+    right: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(10))  # same | different | unsure
+    origin: Mapped[str] = mapped_column(String(10))  # machine | reviewer
+    by: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class TrackerChange(Chained, Base):
+    """A reviewer's decision on a tracked item's status, with their evidence or note."""
+
+    __tablename__ = "tracker_changes"
+    HASHED = ("case_id", "item", "status", "note", "statement_id", "event_id", "origin", "by", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    item: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(12))  # open | met | partly-met | refused | overdue | withdrawn
+    note: Mapped[str] = mapped_column(Text, default="")
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    origin: Mapped[str] = mapped_column(String(10))  # reviewer | confirmed (a machine proposal accepted)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+
+
 class CaseEvent(Chained, Base):
     """Who changed a case's membership or sources, when: the case tables are replayed from these."""
 
@@ -383,8 +457,11 @@ CHAINED: tuple[type[Chained], ...] = (
     Document,
     ActorRow,
     StatementRow,
+    EventRow,
     Review,
     ActorMerge,
+    Judgement,
+    TrackerChange,
     CaseEvent,
     Supersession,
     AuditEvent,

@@ -1,0 +1,1 @@
+"""Pure functions across documents: the actor register, the tracker, contested claims."""

@@ -1,0 +1,106 @@
+"""Allegations against a party paired with that party's denials or counter-accounts.
+
+An accusation names its target; a response is a denial (or a counter-account,
+which extraction already reads as a denial) whose speaker is the accused, or
+an institution of the accused, or the accused's state. They are about the
+same matter when they share content words, or when the response follows the
+accusation in the same article. One contested claim gathers, per accused
+party and matter, every accusation and response across the sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vigil.connect.text import sort_key, when, words
+from vigil.connect.tracker import source_json
+from vigil.model import StatementRecord
+
+
+@dataclass
+class Contested:
+    id: str
+    accused: str
+    accused_name: str | None
+    accusations: list[StatementRecord] = field(default_factory=list)
+    responses: list[StatementRecord] = field(default_factory=list)
+    vocabulary: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def topic(self) -> str:
+        common = [w for w, n in self.vocabulary.most_common() if n > 1][:4]
+        return " ".join(common or [w for w, _ in self.vocabulary.most_common(4)])
+
+    @property
+    def last_seen(self) -> str:
+        return max(sort_key(when(s.date, s.source)[0]) for s in [*self.accusations, *self.responses])
+
+
+def build(statements: Iterable[StatementRecord], parents: dict[str, str] | None = None) -> list[Contested]:
+    """`parents` maps an actor to the one it belongs to (a ministry to its state), from the register."""
+    parents = parents or {}
+    rows = [s for s in statements if s.review != "rejected"]
+    rows.sort(key=lambda s: (sort_key(when(s.date, s.source)[0]), s.source.document, s.id))
+    claims: list[Contested] = []
+    for s in rows:
+        if s.kind == "accuse" and s.target:
+            _place(claims, s, s.target, accusation=True)
+    for s in rows:
+        if s.kind != "deny" or not s.speaker:
+            continue
+        for party in {s.speaker, parents.get(s.speaker, s.speaker)}:
+            _respond(claims, s, party, parents)
+    out = [c for c in claims if c.accusations and c.responses]
+    out.sort(key=lambda c: c.last_seen, reverse=True)
+    return out
+
+
+def _place(claims: list[Contested], s: StatementRecord, accused: str, accusation: bool) -> None:
+    mine = words(s.text) - words(s.speaker_name) - words(s.target_name)
+    best, score = None, 0
+    for c in claims:
+        if c.accused != accused:
+            continue
+        shared = len(mine & set(c.vocabulary))
+        if shared > score:
+            best, score = c, shared
+    if best is None or score < 2:
+        digest = hashlib.sha256(f"{accused}|{s.id}".encode()).hexdigest()[:16]
+        best = Contested(digest, accused, s.target_name)
+        claims.append(best)
+    best.accusations.append(s)
+    best.vocabulary.update(mine)
+
+
+def _respond(claims: list[Contested], s: StatementRecord, party: str, parents: dict[str, str]) -> None:
+    """A response joins claims against its party, or against an institution of its party's state."""
+    mine = words(s.text) - words(s.speaker_name)
+    for c in claims:
+        if party not in (c.accused, parents.get(c.accused)) or s in c.responses:
+            continue
+        same_article = any(a.source.document == s.source.document and a.id < s.id for a in c.accusations)
+        if same_article or len(mine & set(c.vocabulary)) >= 1:
+            c.responses.append(s)
+
+
+def to_json(c: Contested) -> dict[str, Any]:
+    def one(s: StatementRecord, response: bool) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": s.id, "speaker": s.speaker_name}
+        if response:
+            d["kind"] = s.kind
+        else:
+            d["target"] = s.target_name
+        d.update({"sentence": s.text, "source": source_json(s.source), "date": when(s.date, s.source)[0]})
+        return d
+
+    return {
+        "id": c.id,
+        "topic": c.topic,
+        "accused": c.accused_name,
+        "accusations": [one(s, False) for s in c.accusations],
+        "responses": [one(s, True) for s in c.responses],
+    }
