@@ -75,7 +75,14 @@ class Item:
 
     @property
     def matter(self) -> set[str]:
-        return words(self.object)
+        return matter(self.action, self.object)
+
+
+def matter(action: str, obj: str | None) -> set[str]:
+    """What an act is about, without the words that name the act ("visit" in "a visit")."""
+    lex = lexicon()
+    naming = {w for w, a in [*lex.actions.items(), *lex.act_nouns.items()] if lex.same_act(action, a)}
+    return {w for w in words(obj) if w not in naming}
 
 
 def item_id(kind: str, of: str | None, action: str, obj: str | None) -> str:
@@ -113,7 +120,7 @@ def _group(statements: list[StatementRecord], related: dict[str, set[str]]) -> l
         if s.kind not in ("demand", "commit") or not s.action or s.review == "rejected":
             continue
         of_key, of = (s.target, s.target_name) if s.kind == "demand" else (s.speaker, s.speaker_name)
-        mine = words(s.object)
+        mine = matter(s.action, s.object)
         it = next(
             (
                 i
@@ -121,7 +128,7 @@ def _group(statements: list[StatementRecord], related: dict[str, set[str]]) -> l
                 if i.kind == s.kind
                 and (i.of_key == of_key or (of_key is not None and of_key in related.get(i.of_key or "", ())))
                 and lexicon().same_act(i.action, s.action)
-                and (i.matter & mine or not i.matter or not mine)
+                and (i.matter & mine or not (i.matter or mine))
             ),
             None,
         )
@@ -140,6 +147,8 @@ def _group(statements: list[StatementRecord], related: dict[str, set[str]]) -> l
             it.history.append(Evidence("open", s.text, s.source, it.opened, "machine", statement=s.id))
         it.statements.append(s)
         it.deadline = it.deadline or s.deadline
+        if len(words(s.object)) > len(words(it.object)):  # a short restatement came first
+            it.action, it.object = s.action, s.object
         if s.speaker and s.speaker not in it.by_keys:
             it.by_keys.append(s.speaker)
             it.by.append(s.speaker_name or s.speaker)

@@ -134,7 +134,11 @@ def act_of(content: list[Token], cue: Token, published: Any) -> tuple[str | None
             deadline_of(v, published, tense),
         )
     for t in [*(verbs[0].subtree if light else ()), *content, *cue.subtree]:
-        if t.pos_ == "NOUN" and t.lemma_.lower() in lex.act_nouns:
+        if (
+            t.pos_ == "NOUN"
+            and t.lemma_.lower() in lex.act_nouns
+            and not any(c.dep_ == "compound" for c in t.children)
+        ):
             head = verbs[0] if verbs else cue
             return lex.act_nouns[t.lemma_.lower()], _noun_object(t), deadline_of(head, published, tense)
     return None, None, None
@@ -147,7 +151,8 @@ def _noun_object(noun: Token) -> str | None:
             pobj = next((g for g in ch.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return _phrase(pobj)
-    return None
+    own = [t for t in noun.lefts if t.dep_ in ("amod", "compound", "nummod")] + [noun]
+    return " ".join(t.text for t in own)
 
 
 class EventReader:
@@ -208,8 +213,8 @@ class EventReader:
                 break
             head = node.head
             lemma = head.lemma_.lower()
-            if lemma in self.lex.negating:
-                return "negated"
+            if lemma in self.lex.negating or any(c.lower_ in self.lex.negating for c in head.children):
+                return "negated"  # "failed to open", "has yet to release"
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
             if lemma in self.lex.hypothetical or (infinitive and head.pos_ in ("VERB", "NOUN", "ADJ")):
                 return "hypothetical"

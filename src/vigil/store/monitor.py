@@ -38,17 +38,19 @@ class Records:
     decisions: list[Decision] = field(default_factory=list)
 
 
-def case_documents(session: Session, case_id: int | None) -> list[int]:
-    """The current documents of a case's sources, or of the whole store."""
+def case_documents(session: Session, case_id: int | None, hidden: frozenset[int] = frozenset()) -> list[int]:
+    """The current documents of a case's sources (less the captures `hidden` from a member), or of
+    the whole store."""
     q = select(Document.id).where(Document.superseded_by.is_(None))
     if case_id is not None:
-        q = q.where(
-            Document.blob_sha256.in_(
-                select(Capture.page_sha256)
-                .join(CaseCapture, CaseCapture.capture_id == Capture.id)
-                .where(CaseCapture.case_id == case_id)
-            )
+        held = (
+            select(Capture.page_sha256)
+            .join(CaseCapture, CaseCapture.capture_id == Capture.id)
+            .where(CaseCapture.case_id == case_id)
         )
+        if hidden:
+            held = held.where(CaseCapture.capture_id.not_in(hidden))
+        q = q.where(Document.blob_sha256.in_(held))
     return list(session.scalars(q.order_by(Document.id)))
 
 

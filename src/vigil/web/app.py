@@ -844,6 +844,9 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         """Swagger UI from /static/swagger/ (pinned, see its VERSION), started by a static script."""
         return templates.TemplateResponse(request, "api_docs.html", {"csrf": who[3]})
 
+    from vigil.web.routes import monitor as monitor_routes
+
+    monitor_routes.install(app, api, db, member, page)
     app.include_router(api)
     return app
 
