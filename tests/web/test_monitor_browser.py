@@ -16,7 +16,9 @@ from vigil.store.tables import TrackerChange, User
 
 STORY = Path(__file__).parent.parent / "data" / "story"
 
-pytestmark = pytest.mark.skipif(not Path(chromium_path()).exists(), reason=f"no Chromium at {chromium_path()}")
+pytestmark = pytest.mark.skipif(
+    not Path(chromium_path()).exists(), reason=f"no Chromium at {chromium_path()}"
+)
 
 
 def _story_case(served: Served) -> int:

@@ -16,9 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from vigil.connect.text import sort_key, when, words
+from vigil.connect.text import not_before, sort_key, stems, when, words
 from vigil.connect.tracker import source_json
 from vigil.model import StatementRecord
+
+MIN_SHARED = 2  # matter words an answer in another article must share with the allegations
+CUE_STEMS = ("accus", "critici", "condemn", "denounc", "alleg", "blame", "deni", "reject", "said", "saying")
 
 
 @dataclass
@@ -32,8 +35,13 @@ class Contested:
 
     @property
     def topic(self) -> str:
-        common = [w for w, n in self.vocabulary.most_common() if n > 1][:4]
-        return " ".join(common or [w for w, _ in self.vocabulary.most_common(4)])
+        """The first allegation's matter words in its own order, those the responses share first."""
+        first = self.accusations[0]
+        said = words(" ".join(r.text for r in self.responses))
+        skip = words(first.speaker_name) | words(first.target_name)
+        seq = [(st, raw) for st, raw in stems(first.text) if st not in skip and not st.startswith(CUE_STEMS)]
+        seq = sorted(dict(seq).items(), key=lambda p: p[0] not in said)  # stable: shared words first
+        return " ".join(raw for _, raw in seq[:5])
 
     @property
     def last_seen(self) -> str:
@@ -82,8 +90,13 @@ def _respond(claims: list[Contested], s: StatementRecord, party: str, parents: d
     for c in claims:
         if party not in (c.accused, parents.get(c.accused)) or s in c.responses:
             continue
+        day = when(s.date, s.source)[0]
         same_article = any(a.source.document == s.source.document and a.id < s.id for a in c.accusations)
-        if same_article or len(mine & set(c.vocabulary)) >= 1:
+        later = any(
+            a.source.document != s.source.document and not_before(day, when(a.date, a.source)[0])
+            for a in c.accusations
+        )
+        if same_article or (later and len(mine & set(c.vocabulary)) >= MIN_SHARED):
             c.responses.append(s)
 
 

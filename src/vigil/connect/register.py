@@ -95,13 +95,13 @@ def base_key(r: NameRecord, gz: Gazetteer, states: dict[str, str] | None = None)
             if found is not None and gz.entries[found].kind == r.kind:
                 return found, None
         return f"o:{fold(r.name)}", None
+    office = gz.titles.get(fold(r.name))  # "the UN rights chief": a title, not a name
+    if office is not None:
+        return f"role:{office}", None
     words = person_name(r.name)
-    if len(words) >= 2:
+    if len(words) >= 2 and any(w[:1].isupper() for w in r.name.split()):
         return "p:" + " ".join(words), None
-    if words:
-        return f"p1:{r.document}:{words[0]}", None
-    office = gz.office_of_title(r.name)
-    return (f"role:{office}", None) if office else (f"p1:{r.document}:{fold(r.name)}", None)
+    return f"p1:{r.document}:{' '.join(words) or fold(r.name)}", None
 
 
 @dataclass
@@ -200,7 +200,8 @@ def _machine(records: list[NameRecord], keys: dict[int, str], gz: Gazetteer) -> 
         if k.startswith("p1:"):
             word = k.rsplit(":", 1)[1]
             cands = sorted(full.get(word, set()))
-            fits = [c for c in cands if gender.get(k) is not None and gender.get(c) == gender.get(k)]
+            mine = gender.get(k)
+            fits = [c for c in cands if mine is not None and gender.get(c) in (mine, None)]
             if len(cands) == 1 and titles[cands[0]] & titles[k]:
                 out.append(_j(k, cands[0], "same", "surname with a shared title"))
             elif len(fits) == 1 and len(cands) > 1:

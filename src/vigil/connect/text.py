@@ -55,17 +55,37 @@ LIGHT = frozenset(
 
 def words(text: str | None) -> set[str]:
     """Content words, lower-cased, a plural "s" dropped; stop words and light words left out."""
-    out: set[str] = set()
-    for w in WORD.findall((text or "").lower()):
+    return set(ordered_words(text))
+
+
+def ordered_words(text: str | None) -> list[str]:
+    return [st for st, _ in stems(text)]
+
+
+def stems(text: str | None) -> list[tuple[str, str]]:
+    """(stem, the word as written) for each content word, in order."""
+    out: list[tuple[str, str]] = []
+    for raw in WORD.findall(text or ""):
+        w = raw.lower()
         w = w.strip("'’-")
         if w.endswith(("'s", "’s")):
             w = w[:-2]
         if len(w) < 3 or w in STOP_WORDS or w in LIGHT:
             continue
-        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        out.add(w)
+        out.append((stem(w), raw.strip("'’-")))
     return out
+
+
+SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s")
+
+
+def stem(w: str) -> str:
+    """A crude English stem, enough that "tortured", "torturing" and "torture" meet ("tortur")."""
+    for suf in SUFFIXES:
+        if len(w) - len(suf) >= 4 and w.endswith(suf) and not w.endswith("ss"):
+            w = w[: -len(suf)]
+            break
+    return w[:-1] if len(w) > 5 and w.endswith("e") else w
 
 
 def when(date: str | None, source: SourceRef) -> tuple[str | None, str]:

@@ -33,7 +33,9 @@ WITHDRAWAL = re.compile(
     r"\b(?:withdr[ae]w\w*|dropp?\w*|abandon\w*)\b[^.]{0,40}\b(?:call|demand|request)", re.I
 )
 PARTIAL = re.compile(
-    r"\b(?:some of|part of|partly|partially|\d+ of (?:the|its|their)|several of|a few of)\b", re.I
+    r"\b(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|some|several|a few|half|most|part)"
+    r" of (?:the|its|their|those)|partly|partially)\b",
+    re.I,
 )
 ASK_NOUNS = frozenset({"call", "demand", "request", "appeal", "plea", "recommendation"})
 
