@@ -69,7 +69,7 @@ def routes(store: Store) -> list[tuple[str, str]]:
 
 
 def fill(path: str, ids: dict[str, int]) -> str:
-    return path.format(key="michelle bachelet", **ids)
+    return path.format(key="p:michelle bachelet", item="0123456789abcdef", **ids)
 
 
 def test_no_route_answers_without_a_session(world: tuple[Store, dict[str, int]]) -> None:

@@ -68,8 +68,8 @@ R_SENTENCE = "the Tamarisk Ridge facility held 4,000 detainees"
 B_SENTENCE = "the Orvane dam spillway had failed overnight"
 A_NAME = "Alder Street Appeals"
 B_NAME = "Orvane Valley Floods"
-SHARED_ACTOR = "amnesty international"  # speaks in P and in R
-R_ACTOR = "ravensworth quill"  # only in R
+SHARED_ACTOR = "gz:amnesty"  # speaks in P and in R (its register id, from the gazetteer)
+R_ACTOR = "p:ravensworth quill"  # only in R
 
 # role -> (user name, global role, role in case A or None)
 ROLES: dict[str, tuple[str, str, str | None]] = {
@@ -276,6 +276,8 @@ def post_body(world: World, template: str, variant: str) -> tuple[dict[str, str]
         },
         "/cases/{case_id}/statements/{statement_id}/review": {"action": "accepted", "back": ""},
         "/cases/{case_id}/actors/merge": {"source": key, "into": key},  # the same actor: refused
+        "/cases/{case_id}/actors/split": {"actor": key, "name": "no such name"},  # refused
+        "/cases/{case_id}/tracker/{item}": {"status": "met", "note": "matrix"},  # no such item
     }
     bodies: dict[str, Any] = {
         "/api/cases": {"name": "Matrix scratch case"},
@@ -317,6 +319,7 @@ def rows_of(world: World) -> list[Row]:
                 capture_id=world.r if v == "R" else world.p,
                 statement_id=world.r_statement if v == "R" else world.p_statement,
                 key=R_ACTOR if v == "R" else SHARED_ACTOR,
+                item="0123456789abcdef",  # no such tracked item
             )
             shows_r = method == "GET" and (template in R_PAGES or v == "R")
             if method == "GET":
@@ -395,6 +398,8 @@ def expected(role: str, row: Row) -> set[int]:
         "/cases/{case_id}/capture": {303},  # back to the case with the refusal as its error
         "/api/cases/{case_id}/capture": {422},  # a loopback URL is refused
         "/cases/{case_id}/actors/merge": {422},  # an actor into itself
+        "/cases/{case_id}/actors/split": {422},  # a name the actor does not have
+        "/cases/{case_id}/tracker/{item}": {404},  # no such tracked item
         "/cases/{case_id}/sources/{capture_id}/statements": {404} if hidden else {303},
         "/cases/{case_id}/statements/{statement_id}/review": {404} if hidden else {303},
         "/api/cases/{case_id}/statements/{statement_id}/review": {404} if hidden else {200},

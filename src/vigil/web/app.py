@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
@@ -40,13 +40,13 @@ from vigil.store.db import Store, open_store
 from vigil.store.export import csv_row
 from vigil.store.records import append, dumps, log_event, record_capture
 from vigil.store.tables import (
-    ActorMerge,
     ActorRow,
     Capture,
     Case,
     CaseMember,
     CustodyEvent,
     Document,
+    Judgement,
     Review,
     StatementRow,
     User,
@@ -662,10 +662,39 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             views = queries.actor_views(s, scope)
             if source not in views or into not in views or source == into:
                 raise HTTPException(422, "choose two different actors of this case")
-            append(
-                s, ActorMerge(case_id=case_id, from_key=source, into_key=into, by=who[1], at=custody.now())
-            )
-        return RedirectResponse(f"/cases/{case_id}/actors/{into}", status_code=303)
+            judge(s, who, case_id, source, into, "same")
+        return RedirectResponse(f"/cases/{case_id}/actors/{quote(into, safe='')}", status_code=303)
+
+    @app.post("/cases/{case_id}/actors/split", include_in_schema=False)
+    def split_actor(
+        who: Who,
+        case_id: Id,
+        actor: Annotated[str, Form(max_length=500)],
+        name: Annotated[str, Form(max_length=500)],
+    ) -> Response:
+        """Keep one of an actor's names apart from it: a `different` judgement, over any earlier one."""
+        with db() as s:
+            _, _, scope = member(s, who, case_id, write=True)
+            a = queries.actor_views(s, scope).get(actor)
+            if a is None or name not in a.aliases:
+                raise HTTPException(422, "choose one of this actor's other names")
+            judge(s, who, case_id, actor, name, "different")
+        return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
+
+    def judge(s: Session, who: Identity, case_id: int, left: str, right: str, verdict: str) -> None:
+        append(
+            s,
+            Judgement(
+                left=left,
+                right=right,
+                verdict=verdict,
+                origin="reviewer",
+                by=who[1],
+                note="",
+                case_id=case_id,
+                at=custody.now(),
+            ),
+        )
 
     @app.get("/cases/{case_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request, who: Who, case_id: Id, page_no: PageNo = 1) -> HTMLResponse:

@@ -10,7 +10,11 @@ from typing import Any
 from sqlalchemy import Integer, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, defer
 
-from vigil.extract.actors import fold
+from vigil.connect import register
+from vigil.connect.gazetteer import fold
+from vigil.connect.text import stem
+from vigil.model import NameRecord
+from vigil.store import monitor
 from vigil.store.search import fts5_query
 from vigil.store.tables import (
     ActorMerge,
@@ -24,6 +28,7 @@ from vigil.store.tables import (
     StatementRow,
     User,
 )
+from vigil.store.tables import Judgement as JudgementRow
 
 WRITE_ROLES = ("owner", "editor")
 
@@ -273,17 +278,26 @@ def _edited(changes: Any, key: str, default: str | None) -> str | None:
     return value if value is None or isinstance(value, str) else default
 
 
-def matches(v: StatementView, params: dict[str, str]) -> bool:
+def _named(value: str | None, wanted: str, names: set[str] | None) -> bool:
+    low = (value or "").lower()
+    return wanted.lower() in low or bool(names and low in names)
+
+
+def matches(v: StatementView, params: dict[str, str], names: dict[str, set[str]] | None = None) -> bool:
     """The workbench's filters on a statement as reviewed (kind, speaker… after any edit)."""
-    words = re.findall(r"\w+", params.get("q", "").lower())
-    hay = " ".join(x or "" for x in (v.text, v.quote, v.speaker, v.target)).lower()
+    # the same words the full-text index finds (porter stems): "torture" finds "torturing"
+    words = {stem(w) for w in re.findall(r"\w+", params.get("q", "").lower())}
+    hay_text = " ".join(x or "" for x in (v.text, v.quote, v.speaker, v.target)).lower()
+    hay = {stem(w) for w in re.findall(r"\w+", hay_text)}
+    names = names or {}
+    speakers, targets = names.get("speaker"), names.get("target")
     reviewed = params.get("reviewed")
     until = params.get("until")
     return not (
-        (words and not all(w in hay for w in words))
+        (words and not words <= hay)
         or (params.get("kind") and v.kind != params["kind"])
-        or (params.get("speaker") and params["speaker"].lower() not in (v.speaker or "").lower())
-        or (params.get("target") and params["target"].lower() not in (v.target or "").lower())
+        or (params.get("speaker") and not _named(v.speaker, params["speaker"], speakers))
+        or (params.get("target") and not _named(v.target, params["target"], targets))
         or (params.get("source") and str(v.capture_id) != params["source"])
         or (reviewed == "yes" and v.status == "machine")
         or (reviewed == "no" and v.status != "machine")
@@ -292,7 +306,10 @@ def matches(v: StatementView, params: dict[str, str]) -> bool:
     )
 
 
-def _sql_filters(q: Any, params: dict[str, str], dialect: str) -> Any:
+def _sql_filters(
+    q: Any, params: dict[str, str], dialect: str, names: dict[str, set[str]] | None = None
+) -> Any:
+    names = names or {}
     words = fts5_query(params.get("q", ""))
     if words and dialect == "sqlite":  # the store's full-text index (migration 0001)
         hits = text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :fq").bindparams(fq=words)
@@ -302,12 +319,12 @@ def _sql_filters(q: Any, params: dict[str, str], dialect: str) -> Any:
         q = q.where(literal_column("statements.search_vector").op("@@")(tsq))
     if params.get("kind"):
         q = q.where(StatementRow.kind == params["kind"])
-    if params.get("speaker"):
-        q = q.where(
-            func.lower(StatementRow.speaker_name).contains(params["speaker"].lower(), autoescape=True)
-        )
-    if params.get("target"):
-        q = q.where(func.lower(StatementRow.target_name).contains(params["target"].lower(), autoescape=True))
+    for key, col in (("speaker", StatementRow.speaker_name), ("target", StatementRow.target_name)):
+        if params.get(key):
+            cond = func.lower(col).contains(params[key].lower(), autoescape=True)
+            if names.get(key):  # every name of the actor asked for, through aliases and merges
+                cond = or_(cond, func.lower(col).in_(sorted(names[key])))
+            q = q.where(cond)
     if params.get("source", "").isdigit():
         q = q.where(Capture.id == int(params["source"]))
     if params.get("since"):
@@ -346,7 +363,9 @@ def statement_page(
     base = _case_statements(scope, None)
     reviewed_ids = case_reviews(scope)
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    machine = _sql_filters(base.where(StatementRow.id.not_in(reviewed_ids)), params, dialect)
+    known = actor_views(session, scope) if params.get("speaker") or params.get("target") else {}
+    names = {k: names_of(known, params[k]) for k in ("speaker", "target") if params.get(k)}
+    machine = _sql_filters(base.where(StatementRow.id.not_in(reviewed_ids)), params, dialect, names)
     if params.get("reviewed") == "yes":
         machine = machine.where(StatementRow.id.is_(None))
     total = int(
@@ -368,7 +387,7 @@ def statement_page(
             for v in _views(
                 session, scope, session.execute(base.where(StatementRow.id.in_(reviewed_ids))).all()
             )
-            if matches(v, params)
+            if matches(v, params, names)
         ]
         views += done
         total += len(done)
@@ -391,31 +410,15 @@ class ActorView:
     documents: set[int]
     said: int = 0
     about: int = 0
-
-
-def merges(session: Session, case_id: int) -> dict[str, str]:
-    rows = session.scalars(
-        select(ActorMerge).where(ActorMerge.case_id == case_id).order_by(ActorMerge.id)
-    ).all()
-    m: dict[str, str] = {}
-    for r in rows:
-        m[r.from_key] = r.into_key
-    return m
-
-
-def resolve_key(key: str, m: dict[str, str]) -> str:
-    seen = set()
-    while key in m and key not in seen:
-        seen.add(key)
-        key = m[key]
-    return key
+    links: list[Any] = field(default_factory=list)
 
 
 _ACTOR_CACHE: dict[tuple[Any, ...], dict[str, ActorView]] = {}
 
 
 def _case_version(session: Session, scope: Scope) -> tuple[Any, ...]:
-    """What the actor list depends on; it changes whenever a source, document, statement or merge is added."""
+    """What the actor list depends on; it changes whenever a source, document, statement or judgement
+    is added."""
     return (
         id(session.bind),
         scope,
@@ -425,11 +428,12 @@ def _case_version(session: Session, scope: Scope) -> tuple[Any, ...]:
         session.scalar(select(func.max(Document.id))),
         session.scalar(select(func.max(StatementRow.id))),
         session.scalar(select(func.max(ActorMerge.id))),
+        session.scalar(select(func.max(JudgementRow.id))),
     )
 
 
 def actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
-    """The case's actors, cached until the case's record changes (reading 30,000 actor rows is slow)."""
+    """The case's actors in the one register, cached until the case's record changes."""
     key = _case_version(session, scope)
     if key not in _ACTOR_CACHE:
         if len(_ACTOR_CACHE) > 32:
@@ -439,8 +443,6 @@ def actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
 
 
 def _actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
-    m = merges(session, scope.case_id)
-    out: dict[str, ActorView] = {}
     current = _visible(
         select(Document.id)
         .join(Capture, Capture.page_sha256 == Document.blob_sha256)
@@ -448,18 +450,16 @@ def _actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
         .where(Document.superseded_by.is_(None)),
         scope,
     )
-    for a in session.scalars(select(ActorRow).where(ActorRow.document_id.in_(current))):
-        key = resolve_key(fold(a.name), m)
-        v = out.get(key)
-        if v is None:
-            v = out[key] = ActorView(key, a.name, a.kind, [], [], set())
-        for alias in [a.name, *json.loads(a.aliases)]:
-            if alias not in v.aliases and alias != v.name:
-                v.aliases.append(alias)
-        for t in json.loads(a.titles):
-            if t not in v.titles:
-                v.titles.append(t)
-        v.documents.add(a.document_id)
+    rows = session.execute(
+        select(
+            ActorRow.id, ActorRow.document_id, ActorRow.name, ActorRow.kind, ActorRow.aliases, ActorRow.titles
+        ).where(ActorRow.document_id.in_(current))
+    ).all()
+    names = [NameRecord(i, d, n, k, json.loads(a), json.loads(t)) for i, d, n, k, a, t in rows]
+    reg = register.build(names, monitor.judgements(session))
+    out: dict[str, ActorView] = {}
+    for a in reg.actors:
+        out[a.id] = ActorView(a.id, a.name, a.kind, a.aliases, a.titles, set(a.documents), links=a.links)
     for name_col, attr in ((StatementRow.speaker_name, "said"), (StatementRow.target_name, "about")):
         q = (
             _case_statements(scope, None)
@@ -469,22 +469,35 @@ def _actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
             .order_by(None)
         )
         for name, n in session.execute(q):  # machine counts; reviews show on each actor's page
-            k = resolve_key(fold(name), m)
+            k = reg.key_of_name(name)
             if k in out:
                 setattr(out[k], attr, getattr(out[k], attr) + int(n))
     return out
+
+
+def names_of(views: dict[str, ActorView], wanted: str) -> set[str]:
+    """Every name of the actors a filter names: "Beijing" finds what China said under any name."""
+    w = fold(wanted)
+    if not w:
+        return set()
+    hit = [v for v in views.values() if any(w == fold(n) for n in [v.name, *v.aliases])]
+    return {n.lower() for v in hit for n in [v.name, *v.aliases]}
 
 
 def statements_of_actor(
     session: Session, scope: Scope, key: str, role: str, limit: int = 500
 ) -> list[StatementView]:
     """Statements by (role "speaker") or about (role "target") the actor with this key."""
-    m = merges(session, scope.case_id)
+    views = actor_views(session, scope)
+    a = views.get(key)
+    if a is None:
+        return []
+    wanted = {fold(n) for n in [a.name, *a.aliases]}
     name_col = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
     names = session.scalars(
         _case_statements(scope, None).with_only_columns(name_col).distinct().order_by(None)
     )
-    mine = [n for n in names if n and resolve_key(fold(n), m) == key]
+    mine = [n for n in names if n and fold(n) in wanted]
     if not mine:
         return []
     rows = session.execute(_case_statements(scope, None).where(name_col.in_(mine)).limit(limit)).all()
