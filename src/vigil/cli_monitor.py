@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,9 +19,56 @@ from vigil.errors import VigilError
 
 CaseOpt = Annotated[str | None, typer.Option("--case", help="Only this case's sources (default: all).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per item (or per side).")]
 
 
-def _monitor(case: str | None) -> Any:
+def tracker_row(d: dict[str, Any]) -> dict[str, Any]:
+    last = next((e for e in reversed(d["evidence"])), None)
+    src = (last or {}).get("source") or {}
+    return {
+        "id": d["id"],
+        "kind": d["kind"],
+        "by": "; ".join(d["by"]),
+        "of": d["of"],
+        "what": d["what"],
+        "opened": d["opened"],
+        "deadline": d["deadline"],
+        "status": d["status"],
+        "status_date": d["status_date"],
+        "proposed": d["proposed"],
+        "sources": len(d["statements"]),
+        "first_sentence": d["statements"][0]["sentence"] if d["statements"] else None,
+        "evidence_sentence": (last or {}).get("sentence"),
+        "evidence_origin": (last or {}).get("origin"),
+        "evidence_url": src.get("url"),
+        "evidence_sha256": src.get("sha256"),
+    }
+
+
+def contested_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for side, rows in (("accusation", d["accusations"]), ("response", d["responses"])):
+        for r in rows:
+            src = r.get("source") or {}
+            out.append(
+                {
+                    "claim": d["id"],
+                    "topic": d["topic"],
+                    "accused": d["accused"],
+                    "side": side,
+                    "speaker": r["speaker"],
+                    "kind": r.get("kind", "accuse"),
+                    "date": r["date"],
+                    "sentence": r["sentence"],
+                    "url": src.get("url"),
+                    "sha256": src.get("sha256"),
+                    "published": src.get("published"),
+                }
+            )
+    return out
+
+
+def _monitor(case: str | None, texts: dict[int, str] | None = None) -> Any:
     from vigil.connect.monitor import assemble
     from vigil.store import monitor
     from vigil.store.db import open_store
@@ -34,7 +84,10 @@ def _monitor(case: str | None) -> Any:
             if c is None:
                 fail(f"no such case: {case}")
             case_id = c.id
-        rec = monitor.load(s, monitor.case_documents(s, case_id), case_id)
+        docs = monitor.case_documents(s, case_id)
+        rec = monitor.load(s, docs, case_id)
+        if texts is not None:
+            texts.update(monitor.texts(s, docs))
     return assemble(rec.names, rec.statements, rec.events, rec.judgements, rec.decisions)
 
 
@@ -42,11 +95,43 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _print_csv(rows: list[dict[str, Any]]) -> None:
+    """Flat rows, each cell made inert for spreadsheets (as every CSV export of Vigil)."""
+    from vigil.store.export import csv_row
+
+    buf = io.StringIO()
+    if rows:
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        w.writeheader()
+        for r in rows:
+            w.writerow(csv_row(r))
+    typer.echo(buf.getvalue(), nl=False)
+
+
+def export_ftm(case: str | None, output: Path | None) -> None:
+    """`vigil export --format ftm`: the register, sources, statements and events as FtM entities."""
+    from vigil.connect.ftm import entities
+
+    texts: dict[int, str] = {}
+    m = _monitor(case, texts)
+    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entities(m, texts)]
+    data = "".join(line + "\n" for line in lines)
+    if output is None:
+        typer.echo(data, nl=False)
+        return
+    try:
+        output.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    out.print(f"exported {len(lines)} entities to {output}")
+
+
 def tracker(
     case: CaseOpt = None,
     status: Annotated[str | None, typer.Option(help="Only items with this status.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Judge deadlines as of this day (default today).")] = None,
     as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
 ) -> None:
     """Demands and commitments followed across sources: open, met, partly-met, refused, overdue, withdrawn."""
     from vigil.connect import tracker as tr
@@ -60,6 +145,9 @@ def tracker(
     items = [i for i in _monitor(case).tracker(day) if status is None or i.status == status]
     if as_json:
         _print_json([tr.to_json(i) for i in items])
+        return
+    if as_csv:
+        _print_csv([tracker_row(tr.to_json(i)) for i in items])
         return
     table = Table("status", "kind", "by", "of", "what", "opened", "deadline", "evidence")
     for i in items:
@@ -77,13 +165,16 @@ def tracker(
     out.print(table if items else "no demands or commitments found")
 
 
-def contested(case: CaseOpt = None, as_json: JsonOpt = False) -> None:
+def contested(case: CaseOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
     """Allegations and the accused party's denials or counter-accounts, side by side."""
     from vigil.connect import contested as ct
 
     found = _monitor(case).contested()
     if as_json:
         _print_json([ct.to_json(c) for c in found])
+        return
+    if as_csv:
+        _print_csv([row for c in found for row in contested_rows(ct.to_json(c))])
         return
     for c in found:
         out.print(f"[bold]{c.accused_name}[/]: {c.topic}")

@@ -304,20 +304,27 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, warc or wacz.")] = "jsonl",
+        fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, warc, wacz or ftm.")] = "jsonl",
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="File to write (stdout if absent).")
         ] = None,
         query: Annotated[str, typer.Option(help="Only statements matching these words.")] = "",
         kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
         speaker: Annotated[str | None, typer.Option(help="Only this speaker.")] = None,
+        case: Annotated[str | None, typer.Option(help="With --format ftm: only this case's sources.")] = None,
     ) -> None:
-        """Export a selection: statements as JSON lines or CSV, captures as WARC or validated WACZ."""
+        """Export a selection: statements as JSON lines or CSV, captures as WARC or validated WACZ, or
+        actors, sources and statements as followthemoney entities (ftm, JSON lines)."""
         from vigil.store.db import open_store
         from vigil.store.export import export as run
 
+        if fmt == "ftm":
+            from vigil.cli_monitor import export_ftm
+
+            export_ftm(case, output)
+            return
         if fmt not in ("jsonl", "csv", "warc", "wacz"):
-            fail("--format must be jsonl, csv, warc or wacz")
+            fail("--format must be jsonl, csv, warc, wacz or ftm")
         if fmt in ("warc", "wacz") and output is None:
             fail(f"--format {fmt} needs --output FILE")
         try:

@@ -193,3 +193,38 @@ def test_hrw_allegation_is_paired_with_beijings_counter_account(seed: dict[str, 
         and any("vocational training" in r["sentence"] for r in c["responses"])
     ]
     assert pairs and pairs[0]["accused"] == "China"
+
+
+def test_followthemoney_export_reads_back_with_the_librarys_schemata(story: dict[str, Any]) -> None:
+    from followthemoney import model
+
+    lines = _run(story["home"], "export", "--format", "ftm", "--case", "Valdoria").splitlines()
+    proxies = [model.get_proxy(json.loads(line)) for line in lines]
+    by_schema: dict[str, list[Any]] = {}
+    for p in proxies:
+        by_schema.setdefault(p.schema.name, []).append(p)
+    assert len(by_schema["Article"]) == 7
+    assert {"Elena Corvin", "Daniel Corvin"} <= {p.first("name") for p in by_schema["Person"]}
+    ids = {p.id for p in proxies}
+    events = by_schema["Event"]
+    assert any("demand" in p.get("keywords") for p in events)
+    for p in events:  # every statement and event points at its article, and at actors that exist
+        assert set(p.get("proof")) <= ids and set(p.get("organizer")) <= ids
+    assert by_schema["Membership"] and by_schema["Directorship"]
+
+
+def test_tracker_and_contested_export_as_csv(story: dict[str, Any]) -> None:
+    import csv
+    import io
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                _run(story["home"], "tracker", "--case", "Valdoria", "--as-of", "2024-10-10", "--csv")
+            )
+        )
+    )
+    assert {r["status"] for r in rows} >= {"met", "refused", "open", "overdue"}
+    assert all(r["first_sentence"] for r in rows)
+    sides = list(csv.DictReader(io.StringIO(_run(story["home"], "contested", "--case", "Valdoria", "--csv"))))
+    assert {r["side"] for r in sides} == {"accusation", "response"}

@@ -135,6 +135,12 @@ def load(session: Session, doc_ids: Sequence[int], case_id: int | None) -> Recor
     return rec
 
 
+def texts(session: Session, doc_ids: Sequence[int]) -> dict[int, str]:
+    return {
+        d: t for d, t in session.execute(select(Document.id, Document.text).where(Document.id.in_(doc_ids)))
+    }
+
+
 def judgements(session: Session) -> list[Judgement]:
     """Reviewers' judgements in the order made; the workbench's older per-case merges count as `same`."""
     out = [
