@@ -278,6 +278,7 @@ def post_body(world: World, template: str, variant: str) -> tuple[dict[str, str]
         "/cases/{case_id}/actors/merge": {"source": key, "into": key},  # the same actor: refused
         "/cases/{case_id}/actors/split": {"actor": key, "name": "no such name"},  # refused
         "/cases/{case_id}/tracker/{item}": {"status": "met", "note": "matrix"},  # no such item
+        "/cases/{case_id}/sources/add": {"capture": str(world.p)},  # in the case already: refused
     }
     bodies: dict[str, Any] = {
         "/api/cases": {"name": "Matrix scratch case"},
@@ -400,6 +401,7 @@ def expected(role: str, row: Row) -> set[int]:
         "/cases/{case_id}/actors/merge": {422},  # an actor into itself
         "/cases/{case_id}/actors/split": {422},  # a name the actor does not have
         "/cases/{case_id}/tracker/{item}": {404},  # no such tracked item
+        "/cases/{case_id}/sources/add": {422},  # a source the case holds already
         "/cases/{case_id}/sources/{capture_id}/statements": {404} if hidden else {303},
         "/cases/{case_id}/statements/{statement_id}/review": {404} if hidden else {303},
         "/api/cases/{case_id}/statements/{statement_id}/review": {404} if hidden else {200},

@@ -255,6 +255,10 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
             total = queries.source_count(s, scope)
             rows = queries.sources(s, scope, (page_no - 1) * SOURCES_PAGE, SOURCES_PAGE)
             counts = queries.statement_counts(s, [d.id for _, d in rows if d is not None])
+            from vigil.web.routes.sources import candidates
+
+            me = s.get(User, who[0])
+            assert me is not None
             return page(
                 request,
                 "case.html",
@@ -268,6 +272,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
                 page_no=page_no,
                 pages=max(1, -(-total // SOURCES_PAGE)),
                 total_sources=total,
+                existing=candidates(s, me, case_id) if role in queries.WRITE_ROLES else [],
             )
 
     @app.post("/cases/{case_id}/members", include_in_schema=False)
@@ -874,8 +879,10 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         return templates.TemplateResponse(request, "api_docs.html", {"csrf": who[3]})
 
     from vigil.web.routes import monitor as monitor_routes
+    from vigil.web.routes import sources as source_routes
 
     monitor_routes.install(app, api, db, member, page)
+    source_routes.install(app, db, member, add_capture)
     app.include_router(api)
     return app
 
