@@ -941,7 +941,7 @@ def sort_key(date: str) -> tuple[int, str]:
 def timeline(rows: list[queries.StatementView]) -> list[tuple[str, list[queries.StatementView]]]:
     groups: dict[str, list[queries.StatementView]] = {}
     for v in rows:
-        groups.setdefault(v.date or "", []).append(v)
+        groups.setdefault(v.when or "", []).append(v)  # its date, else its source's publication
     dated = sorted((d for d in groups if d), key=sort_key)
     out = [(d, groups[d]) for d in dated]
     if "" in groups:

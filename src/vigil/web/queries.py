@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, column, func, literal_column, or_, select, text
+from sqlalchemy import Integer, case, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, defer
 
 from vigil.connect import register
@@ -188,6 +188,14 @@ class StatementView:
     machine: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
     capture_id: int | None = None
+    published: str | None = None  # the source's publication date
+
+    @property
+    def when(self) -> str | None:
+        """When it was said: its own date, else the publication's (never the capture's)."""
+        if self.date and not self.date.startswith("--"):
+            return self.date
+        return self.published or self.date  # a day without its year only when nothing better is known
 
 
 def case_reviews(scope: Scope) -> Any:
@@ -200,7 +208,7 @@ def _case_statements(scope: Scope, document: Document | None) -> Any:
     Machine statements come with the bytes; a person's statement only with the case it was added in."""
     added = case_reviews(scope).where(Review.action == "added")
     q = (
-        select(StatementRow, Document.title, Capture.id)
+        select(StatementRow, Document.title, Capture.id, Document.published)
         .join(Document, Document.id == StatementRow.document_id)
         .join(Capture, Capture.page_sha256 == Document.blob_sha256)
         .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == scope.case_id))
@@ -236,7 +244,7 @@ def _views(session: Session, scope: Scope, rows: Any) -> list[StatementView]:
             reviews[rev.statement_id] = rev
     out = []
     seen: set[int] = set()
-    for r, title, capture_id in rows:
+    for r, title, capture_id, published in rows:
         if r.id in seen:
             continue
         seen.add(r.id)
@@ -256,6 +264,7 @@ def _views(session: Session, scope: Scope, rows: Any) -> list[StatementView]:
             machine={"kind": r.kind, "speaker": r.speaker_name, "target": r.target_name, "date": r.date},
             title=title,
             capture_id=capture_id,
+            published=published,
         )
         found = reviews.get(r.id)
         if found is not None:
@@ -336,17 +345,15 @@ def _sql_filters(
 
 
 def by_date_sql() -> tuple[Any, ...]:
-    return (
-        StatementRow.date.is_(None),
-        func.substr(StatementRow.date, 1, 2) == "--",
-        StatementRow.date,
-        StatementRow.document_id,
-        StatementRow.span_start,
-    )
+    """Statement date, else the publication date; undated last; never by capture order."""
+    own = case((func.substr(StatementRow.date, 1, 2) == "--", None), else_=StatementRow.date)
+    when = func.coalesce(own, Document.published, StatementRow.date)
+    partial = func.substr(when, 1, 2) == "--"
+    return (when.is_(None), partial, when, StatementRow.document_id, StatementRow.span_start)
 
 
 def by_date(v: StatementView) -> tuple[Any, ...]:
-    return (v.date is None, (v.date or "").startswith("--"), v.date or "", v.document_id, v.span[0])
+    return (v.when is None, (v.when or "").startswith("--"), v.when or "", v.document_id, v.span[0])
 
 
 def by_place(v: StatementView) -> tuple[Any, ...]:
