@@ -34,6 +34,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_store.py
+	$(BIN)/python scripts/bench_monitor.py
 	$(BIN)/python scripts/bench_web.py
 
 # Re-resolve the pinned dependencies (needs network); keeps only the model's wheel hash.

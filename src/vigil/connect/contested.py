@@ -54,23 +54,30 @@ def build(statements: Iterable[StatementRecord], parents: dict[str, str] | None 
     rows = [s for s in statements if s.review != "rejected"]
     rows.sort(key=lambda s: (sort_key(when(s.date, s.source)[0]), s.source.document, s.id))
     claims: list[Contested] = []
+    against: dict[str, list[Contested]] = {}  # claims by the accused, and by the accused's state
     for s in rows:
         if s.kind == "accuse" and s.target:
-            _place(claims, s, s.target, accusation=True)
+            _place(claims, against, s, s.target, parents.get(s.target))
     for s in rows:
         if s.kind != "deny" or not s.speaker:
             continue
         for party in {s.speaker, parents.get(s.speaker, s.speaker)}:
-            _respond(claims, s, party, parents)
+            _respond(against.get(party, []), s, party, parents)
     out = [c for c in claims if c.accusations and c.responses]
     out.sort(key=lambda c: c.last_seen, reverse=True)
     return out
 
 
-def _place(claims: list[Contested], s: StatementRecord, accused: str, accusation: bool) -> None:
+def _place(
+    claims: list[Contested],
+    against: dict[str, list[Contested]],
+    s: StatementRecord,
+    accused: str,
+    parent: str | None,
+) -> None:
     mine = words(s.text) - words(s.speaker_name) - words(s.target_name)
     best, score = None, 0
-    for c in claims:
+    for c in against.get(accused, []):
         if c.accused != accused:
             continue
         shared = len(mine & set(c.vocabulary))
@@ -80,6 +87,9 @@ def _place(claims: list[Contested], s: StatementRecord, accused: str, accusation
         digest = hashlib.sha256(f"{accused}|{s.id}".encode()).hexdigest()[:16]
         best = Contested(digest, accused, s.target_name)
         claims.append(best)
+        against.setdefault(accused, []).append(best)
+        if parent is not None:  # the accused's state answers for its police
+            against.setdefault(parent, []).append(best)
     best.accusations.append(s)
     best.vocabulary.update(mine)
 
@@ -88,7 +98,7 @@ def _respond(claims: list[Contested], s: StatementRecord, party: str, parents: d
     """A response joins claims against its party, or against an institution of its party's state."""
     mine = words(s.text) - words(s.speaker_name)
     for c in claims:
-        if party not in (c.accused, parents.get(c.accused)) or s in c.responses:
+        if party not in (c.accused, parents.get(c.accused)) or any(r is s for r in c.responses):
             continue
         day = when(s.date, s.source)[0]
         same_article = any(a.source.document == s.source.document and a.id < s.id for a in c.accusations)

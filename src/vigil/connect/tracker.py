@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from vigil.connect.text import end_of, not_before, sort_key, when, words
@@ -75,16 +76,31 @@ class Item:
     def what(self) -> str:
         return f"{self.action} {self.object}" if self.object else self.action
 
+    _matter: tuple[str, str | None, set[str]] | None = None
+
     @property
     def matter(self) -> set[str]:
-        return matter(self.action, self.object)
+        """What the act is about (computed once per action and object)."""
+        if self._matter is None or self._matter[:2] != (self.action, self.object):
+            self._matter = (self.action, self.object, matter(self.action, self.object))
+        return self._matter[2]
 
 
 def matter(action: str, obj: str | None) -> set[str]:
     """What an act is about, without the words that name the act ("visit" in "a visit")."""
+    return {w for w in words(obj) if w not in _naming(action)}
+
+
+@cache
+def _naming(action: str) -> frozenset[str]:
     lex = lexicon()
-    naming = {w for w, a in [*lex.actions.items(), *lex.act_nouns.items()] if lex.same_act(action, a)}
-    return {w for w in words(obj) if w not in naming}
+    return frozenset(w for w, a in [*lex.actions.items(), *lex.act_nouns.items()] if lex.same_act(action, a))
+
+
+@cache
+def _acts(action: str) -> frozenset[str]:
+    lex = lexicon()
+    return frozenset({a for a in lex.actions.values() if lex.same_act(action, a)} | {action})
 
 
 def item_id(kind: str, of: str | None, action: str, obj: str | None) -> str:
@@ -109,28 +125,31 @@ def build(
     by_item: dict[str, list[Decision]] = {}
     for d in decisions:
         by_item.setdefault(d.item, []).append(d)
+    ix = _Index.of(statements, events)
+    st_by_id = {s.id: s for s in statements}
+    ev_by_id = {e.id: e for e in events}
     for it in items:
-        _propose(it, statements, events, today, related)
-        _decide(it, by_item.get(it.id, []), statements, events)
+        _propose(it, ix, today, related)
+        _decide(it, by_item.get(it.id, []), st_by_id, ev_by_id)
     return items
 
 
 def _group(statements: list[StatementRecord], related: dict[str, set[str]]) -> list[Item]:
     """One item per act asked of one party: the same demand in five outlets, or by five speakers."""
     items: list[Item] = []
+    by_party: dict[tuple[str, str | None], list[Item]] = {}
     for s in statements:
         if s.kind not in ("demand", "commit") or not s.action or s.review == "rejected":
             continue
         of_key, of = (s.target, s.target_name) if s.kind == "demand" else (s.speaker, s.speaker_name)
         mine = matter(s.action, s.object)
+        parties = [of_key, *sorted(related.get(of_key, ()))] if of_key else [of_key]
         it = next(
             (
                 i
-                for i in items
-                if i.kind == s.kind
-                and (i.of_key == of_key or (of_key is not None and of_key in related.get(i.of_key or "", ())))
-                and lexicon().same_act(i.action, s.action)
-                and (i.matter & mine or not (i.matter or mine))
+                for p in parties
+                for i in by_party.get((s.kind, p), ())
+                if lexicon().same_act(i.action, s.action) and (i.matter & mine or not (i.matter or mine))
             ),
             None,
         )
@@ -146,6 +165,7 @@ def _group(statements: list[StatementRecord], related: dict[str, set[str]]) -> l
                 deadline=s.deadline,
             )
             items.append(it)
+            by_party.setdefault((s.kind, of_key), []).append(it)
             it.history.append(Evidence("open", s.text, s.source, it.opened, "machine", statement=s.id))
         it.statements.append(s)
         it.deadline = it.deadline or s.deadline
@@ -163,17 +183,48 @@ def _doer(it: Item, related: dict[str, set[str]]) -> set[str]:
     return keys | {r for k in keys for r in related.get(k, ())}
 
 
-def _propose(
-    it: Item,
-    statements: list[StatementRecord],
-    events: list[EventRecord],
-    today: str,
-    related: dict[str, set[str]],
-) -> None:
+@dataclass
+class _Index:
+    """Later sources by what can change an item: events by action and matter word, and by actor;
+    statements by speaker. Without it every item reads every record (quadratic in the store)."""
+
+    by_act_word: dict[tuple[str, str], list[EventRecord]] = field(default_factory=dict)
+    by_actor_act: dict[tuple[str | None, str], list[EventRecord]] = field(default_factory=dict)
+    by_speaker: dict[str | None, list[StatementRecord]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, statements: list[StatementRecord], events: list[EventRecord]) -> _Index:
+        ix = cls()
+        for e in events:
+            ix.by_actor_act.setdefault((e.actor, e.action), []).append(e)
+            for w in words(e.object) | words(e.text):
+                ix.by_act_word.setdefault((e.action, w), []).append(e)
+        for s in statements:
+            ix.by_speaker.setdefault(s.speaker, []).append(s)
+        return ix
+
+    def events_for(self, it: Item, doers: set[str]) -> list[EventRecord]:
+        lex = lexicon()
+        acts = _acts(it.action)
+        found: dict[int, EventRecord] = {}
+        for a in acts:
+            for w in it.matter:
+                found.update((id(e), e) for e in self.by_act_word.get((a, w), ()))
+        answers = set(lex.refusals) | {"withdraw"} | (set() if it.matter else acts)
+        for k in doers | set(it.by_keys):
+            for a in answers:
+                found.update((id(e), e) for e in self.by_actor_act.get((k, a), ()))
+        return sorted(found.values(), key=lambda e: sort_key(when(e.date, e.source)[0]))
+
+    def statements_for(self, it: Item, doers: set[str]) -> list[StatementRecord]:
+        return [s for k in sorted(doers | set(it.by_keys)) for s in self.by_speaker.get(k, ())]
+
+
+def _propose(it: Item, ix: _Index, today: str, related: dict[str, set[str]]) -> None:
     doers = _doer(it, related)
     own = {s.id for s in it.statements}
     found: list[tuple[str, Evidence]] = []
-    for e in events:
+    for e in ix.events_for(it, doers):
         day, _ = when(e.date, e.source)
         if not not_before(day, it.opened) or e.negated:
             continue
@@ -181,7 +232,7 @@ def _propose(
         if status is not None:
             ev = Evidence(status, e.text, e.source, day, "machine", statement=e.statement, event=e.id)
             found.append((sort_key(day), ev))
-    for s in statements:
+    for s in ix.statements_for(it, doers):
         day, _ = when(s.date, s.source)
         if s.id in own or not not_before(day, it.opened) or s.review == "rejected":
             continue
@@ -237,11 +288,12 @@ def _statement_status(it: Item, s: StatementRecord, doers: set[str]) -> str | No
 
 
 def _decide(
-    it: Item, decisions: list[Decision], statements: list[StatementRecord], events: list[EventRecord]
+    it: Item,
+    decisions: list[Decision],
+    st_by_id: dict[int, StatementRecord],
+    ev_by_id: dict[int, EventRecord],
 ) -> None:
     """A reviewer's decisions go on the history; the latest sets the status."""
-    st_by_id = {s.id: s for s in statements}
-    ev_by_id = {e.id: e for e in events}
     for d in decisions:
         s = st_by_id.get(d.statement) if d.statement is not None else None
         e = ev_by_id.get(d.event) if d.event is not None else None
