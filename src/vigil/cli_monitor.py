@@ -255,27 +255,14 @@ def actors_list(ctx: typer.Context, case: CaseOpt = None, as_json: JsonOpt = Fal
 
 def _judge(left: str, right: str, verdict: str, note: str) -> None:
     from vigil.store.db import open_store
-    from vigil.store.records import append
-    from vigil.store.tables import Judgement
+    from vigil.store.monitor import record_judgement
 
     try:
         store = open_store()
     except VigilError as exc:
         fail(str(exc))
     with store.sessions.begin() as s:
-        append(
-            s,
-            Judgement(
-                left=left,
-                right=right,
-                verdict=verdict,
-                origin="reviewer",
-                by=custody.collector(),
-                note=note,
-                case_id=None,
-                at=custody.now(),
-            ),
-        )
+        record_judgement(s, left, right, verdict, custody.collector(), note)
 
 
 def _known(m: Any, ref: str) -> str:
@@ -288,28 +275,25 @@ def _known(m: Any, ref: str) -> str:
     return ref
 
 
-def actors_merge(
-    first: Annotated[str, typer.Argument(help="An actor's id or name.")],
-    second: Annotated[str, typer.Argument(help="Another actor's id or name.")],
-    note: Annotated[str, typer.Option(help="Why (kept with the judgement).")] = "",
-) -> None:
+First = Annotated[str, typer.Argument(help="An actor's id or name.")]
+Second = Annotated[str, typer.Argument(help="Another actor's id or name.")]
+Note = Annotated[str, typer.Option(help="Why (kept with the judgement).")]
+
+
+def _judged(first: str, second: str, verdict: str, note: str) -> None:
+    m = _monitor(None)
+    _judge(_known(m, first), _known(m, second), verdict, note)
+    out.print(f"judged {'the same' if verdict == 'same' else 'different'}: {first}, {second}")
+
+
+def actors_merge(first: First, second: Second, note: Note = "") -> None:
     """Judge two actors to be one (a recorded judgement; `split` undoes it)."""
-    m = _monitor(None)
-    a, b = _known(m, first), _known(m, second)
-    _judge(a, b, "same", note)
-    out.print(f"judged the same: {first} = {second}")
+    _judged(first, second, "same", note)
 
 
-def actors_split(
-    first: Annotated[str, typer.Argument(help="An actor's id or name.")],
-    second: Annotated[str, typer.Argument(help="The name or id to keep apart from it.")],
-    note: Annotated[str, typer.Option(help="Why (kept with the judgement).")] = "",
-) -> None:
+def actors_split(first: First, second: Second, note: Note = "") -> None:
     """Judge two names to be different actors (a recorded judgement, over any earlier one)."""
-    m = _monitor(None)
-    a, b = _known(m, first), _known(m, second)
-    _judge(a, b, "different", note)
-    out.print(f"judged different: {first} ≠ {second}")
+    _judged(first, second, "different", note)
 
 
 def register(app: typer.Typer) -> None:

@@ -151,3 +151,23 @@ def judgements(session: Session) -> list[Judgement]:
     out += [Judgement(j.left, j.right, j.verdict, j.origin, j.by, j.at, j.note) for j in rows]  # type: ignore[arg-type]
     out.sort(key=lambda j: j.at)
     return out
+
+
+def record_judgement(
+    session: Session, left: str, right: str, verdict: str, by: str, note: str = "", case_id: int | None = None
+) -> None:
+    """A reviewer's judgement on two names or register ids: a chained row, never an edit."""
+    from vigil.capture import custody
+    from vigil.store.records import append
+
+    row = JudgementRow(
+        left=left,
+        right=right,
+        verdict=verdict,
+        origin="reviewer",
+        by=by,
+        note=note,
+        case_id=case_id,
+        at=custody.now(),
+    )
+    append(session, row)

@@ -35,7 +35,7 @@ from vigil.capture import custody
 from vigil.capture.intake import Options, capture_url
 from vigil.errors import VigilError
 from vigil.model import KINDS
-from vigil.store import audit, cases
+from vigil.store import audit, cases, monitor
 from vigil.store.db import Store, open_store
 from vigil.store.export import csv_row
 from vigil.store.records import append, dumps, log_event, record_capture
@@ -46,7 +46,6 @@ from vigil.store.tables import (
     CaseMember,
     CustodyEvent,
     Document,
-    Judgement,
     Review,
     StatementRow,
     User,
@@ -687,19 +686,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
         return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
 
     def judge(s: Session, who: Identity, case_id: int, left: str, right: str, verdict: str) -> None:
-        append(
-            s,
-            Judgement(
-                left=left,
-                right=right,
-                verdict=verdict,
-                origin="reviewer",
-                by=who[1],
-                note="",
-                case_id=case_id,
-                at=custody.now(),
-            ),
-        )
+        monitor.record_judgement(s, left, right, verdict, who[1], case_id=case_id)
 
     @app.get("/cases/{case_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request, who: Who, case_id: Id, page_no: PageNo = 1) -> HTMLResponse:
