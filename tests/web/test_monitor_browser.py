@@ -82,3 +82,9 @@ def test_dashboard_tracker_override_and_contested(served: Served, tmp_path: Path
     from vigil.store.verify import verify
 
     assert list(verify(served.store)) == []
+    from sqlalchemy import text
+
+    with served.store.engine.begin() as c:  # a status changed behind Vigil's back is found and named
+        c.execute(text("UPDATE tracker_changes SET status = 'met'"))
+    found = [str(p) for p in verify(served.store)]
+    assert any("tracker_changes" in p for p in found), found
