@@ -26,7 +26,7 @@ lint: $(STAMP)
 
 # Refresh the README's screenshots from the browser test.
 screenshots: $(STAMP)
-	VIGIL_SCREENSHOTS=docs $(BIN)/python -m pytest tests/web/test_browser.py
+	VIGIL_SCREENSHOTS=docs $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_monitor_browser.py
 
 eval: $(STAMP)
 	scripts/eval.sh
