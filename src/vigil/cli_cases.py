@@ -68,7 +68,7 @@ def into_case(store: Store, name: str, owner: str | None, capture_ids: list[int]
 
 def case_list() -> None:
     """The cases, their sources and members."""
-    store = _store()
+    store = open_or_fail()
     with store.reads() as s:
         rows = s.execute(select(Case.id, Case.name, Case.created_at).order_by(Case.id)).all()
         table = Table("id", "case", "sources", "members", "created")
@@ -87,7 +87,7 @@ def case_member(
     """Give an account a role in a case (recorded as a case event)."""
     if role not in cases.ROLES:
         fail(f"role must be one of {', '.join(cases.ROLES)}")
-    store = _store()
+    store = open_or_fail()
     with store.sessions.begin() as s:
         c = find_case(s, case)
         u = s.scalars(select(User).where(User.name == user)).first()
@@ -97,7 +97,8 @@ def case_member(
     out.print(f"{user} is {role} of {case!r}")
 
 
-def _store() -> Store:
+def open_or_fail() -> Store:
+    """The store, or its one-line error and exit 2."""
     try:
         return open_store()
     except VigilError as exc:

@@ -13,9 +13,8 @@ import typer
 from rich.table import Table
 
 from vigil.capture import custody
-from vigil.cli_cases import find_case
+from vigil.cli_cases import find_case, open_or_fail
 from vigil.console import fail, out
-from vigil.errors import VigilError
 
 CaseOpt = Annotated[str | None, typer.Option("--case", help="Only this case's sources (default: all).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -71,12 +70,8 @@ def contested_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
 def _monitor(case: str | None, texts: dict[int, str] | None = None) -> Any:
     from vigil.connect.monitor import assemble
     from vigil.store import monitor
-    from vigil.store.db import open_store
 
-    try:
-        store = open_store()
-    except VigilError as exc:
-        fail(str(exc))
+    store = open_or_fail()
     with store.reads() as s:
         case_id = None
         if case is not None:
@@ -84,10 +79,9 @@ def _monitor(case: str | None, texts: dict[int, str] | None = None) -> Any:
             if c is None:
                 fail(f"no such case: {case}")
             case_id = c.id
-        docs = monitor.case_documents(s, case_id)
-        rec = monitor.load(s, docs, case_id)
-        if texts is not None:
-            texts.update(monitor.texts(s, docs))
+        rec = monitor.load(s, monitor.case_documents(s, case_id), case_id)
+    if texts is not None:  # read once with the rest, for exports that carry the article text
+        texts.update(rec.texts)
     return assemble(rec.names, rec.statements, rec.events, rec.judgements, rec.decisions)
 
 
@@ -254,13 +248,9 @@ def actors_list(ctx: typer.Context, case: CaseOpt = None, as_json: JsonOpt = Fal
 
 
 def _judge(left: str, right: str, verdict: str, note: str) -> None:
-    from vigil.store.db import open_store
     from vigil.store.monitor import record_judgement
 
-    try:
-        store = open_store()
-    except VigilError as exc:
-        fail(str(exc))
+    store = open_or_fail()
     with store.sessions.begin() as s:
         record_judgement(s, left, right, verdict, custody.collector(), note)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from vigil.extract.actors import fold as actor_key
 from vigil.extract.resources import load_yaml
 
 INSTITUTIONS = (
@@ -52,18 +53,14 @@ INSTITUTIONS = (
     "intelligence service",
 )
 GOVERNMENT = ("government", "authorities", "administration", "regime", "state")
-ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 
 
 def fold(name: str) -> str:
-    """Case, accents, punctuation and a leading article folded away: the form names are compared in."""
+    """Extraction's matching key (`extract.actors.fold`), accents dropped as well: across outlets
+    "Médecins Sans Frontières" and "Medecins Sans Frontieres" are one name."""
     s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = s.replace("’", "'").replace("u.n.", "un").replace("u.s.", "us").replace("u.k.", "uk")
-    s = re.sub(r"[^\w' ]+", " ", s)
-    s = ARTICLE.sub("", re.sub(r"\s+", " ", s).strip())
-    return s
+    return actor_key("".join(c for c in s if not unicodedata.combining(c)))
 
 
 @dataclass

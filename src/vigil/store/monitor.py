@@ -36,6 +36,7 @@ class Records:
     events: list[EventRecord] = field(default_factory=list)
     judgements: list[Judgement] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)  # document id → its clean text
 
 
 def case_documents(session: Session, case_id: int | None, hidden: frozenset[int] = frozenset()) -> list[int]:
@@ -72,12 +73,8 @@ def _sources(session: Session, doc_ids: Sequence[int]) -> dict[int, SourceRef]:
 
 
 def load(session: Session, doc_ids: Sequence[int], case_id: int | None) -> Records:
-    rec = Records()
+    rec = Records(names=names(session, doc_ids), texts=texts(session, doc_ids))
     sources = _sources(session, doc_ids)
-    for a in session.scalars(select(ActorRow).where(ActorRow.document_id.in_(doc_ids))):
-        rec.names.append(
-            NameRecord(a.id, a.document_id, a.name, a.kind, json.loads(a.aliases), json.loads(a.titles))
-        )
     reviews: dict[int, str] = {}
     if case_id is not None:
         for sid, action in session.execute(
@@ -107,7 +104,6 @@ def load(session: Session, doc_ids: Sequence[int], case_id: int | None) -> Recor
                 target_row=s.target_actor_id,
             )
         )
-    texts = dict(session.execute(select(Document.id, Document.text).where(Document.id.in_(doc_ids))).all())
     for e in session.scalars(select(EventRow).where(EventRow.document_id.in_(doc_ids)).order_by(EventRow.id)):
         rec.events.append(
             EventRecord(
@@ -118,7 +114,7 @@ def load(session: Session, doc_ids: Sequence[int], case_id: int | None) -> Recor
                 object=e.object,
                 negated=e.negated,
                 date=e.date,
-                text=texts[e.document_id][e.span_start : e.span_end],
+                text=rec.texts[e.document_id][e.span_start : e.span_end],
                 source=sources[e.document_id],
                 statement=e.statement_id,
                 actor_row=e.actor_id,
@@ -133,6 +129,16 @@ def load(session: Session, doc_ids: Sequence[int], case_id: int | None) -> Recor
             )
         ]
     return rec
+
+
+def names(session: Session, doc_ids: Sequence[int]) -> list[NameRecord]:
+    """The actors of these documents as the register reads them (the CLI and the workbench alike)."""
+    rows = session.execute(
+        select(
+            ActorRow.id, ActorRow.document_id, ActorRow.name, ActorRow.kind, ActorRow.aliases, ActorRow.titles
+        ).where(ActorRow.document_id.in_(doc_ids))
+    )
+    return [NameRecord(i, d, n, k, json.loads(a), json.loads(t)) for i, d, n, k, a, t in rows]
 
 
 def texts(session: Session, doc_ids: Sequence[int]) -> dict[int, str]:

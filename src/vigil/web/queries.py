@@ -13,12 +13,10 @@ from sqlalchemy.orm import Session, defer
 from vigil.connect import register
 from vigil.connect.gazetteer import fold
 from vigil.connect.text import stem
-from vigil.model import NameRecord
 from vigil.store import monitor
 from vigil.store.search import fts5_query
 from vigil.store.tables import (
     ActorMerge,
-    ActorRow,
     Capture,
     Case,
     CaseCapture,
@@ -450,19 +448,7 @@ def actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
 
 
 def _actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
-    current = _visible(
-        select(Document.id)
-        .join(Capture, Capture.page_sha256 == Document.blob_sha256)
-        .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == scope.case_id))
-        .where(Document.superseded_by.is_(None)),
-        scope,
-    )
-    rows = session.execute(
-        select(
-            ActorRow.id, ActorRow.document_id, ActorRow.name, ActorRow.kind, ActorRow.aliases, ActorRow.titles
-        ).where(ActorRow.document_id.in_(current))
-    ).all()
-    names = [NameRecord(i, d, n, k, json.loads(a), json.loads(t)) for i, d, n, k, a, t in rows]
+    names = monitor.names(session, monitor.case_documents(session, scope.case_id, scope.hidden))
     reg = register.build(names, monitor.judgements(session))
     out: dict[str, ActorView] = {}
     for a in reg.actors:
