@@ -28,8 +28,9 @@ lint: $(STAMP)
 screenshots: $(STAMP)
 	VIGIL_SCREENSHOTS=docs $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_monitor_browser.py
 
+# Score extraction on the dev gold; ARGS=-v lists every miss.
 eval: $(STAMP)
-	scripts/eval.sh
+	$(BIN)/python scripts/eval.py $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

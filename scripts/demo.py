@@ -11,19 +11,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+SEED_PUBLISHED = "2022-03-10"  # the seed's own date, so "on Tuesday" and "next month" resolve
+DEMO_SOURCES = [
+    ("seed_un_xinjiang_visit.txt", SEED_PUBLISHED),
+    ("examples/rights-groups-press-for-report.txt", "2022-03-15"),
+    ("examples/visit-ends-with-statement.txt", "2022-05-28"),
+]
 HOME = Path(os.environ.get("VIGIL_DEMO_HOME", ROOT / "vigil-demo"))
 
 
 def main() -> int:
     vigil = [sys.executable, "-m", "vigil"]
-    subprocess.run([*vigil, "extract", str(DATA / "seed_un_xinjiang_visit.txt")], check=True)
+    seed = [str(DATA / "seed_un_xinjiang_visit.txt"), "--published", SEED_PUBLISHED]
+    subprocess.run([*vigil, "extract", *seed], check=True)
     if os.environ.get("VIGIL_DEMO_NO_SERVE"):
         return 0
     shutil.rmtree(HOME, ignore_errors=True)
     env = {**os.environ, "VIGIL_HOME": str(HOME), "VIGIL_COLLECTOR": "demo"}
     env.pop("VIGIL_DATABASE_URL", None)
-    files = [DATA / "seed_un_xinjiang_visit.txt", *sorted((DATA / "examples").glob("*.txt"))]
-    subprocess.run([*vigil, "capture", *map(str, files), "--note", "demo article"], check=True, env=env)
+    listing = HOME / "demo-sources.tsv"
+    HOME.mkdir(parents=True)
+    listing.write_text("".join(f"{DATA / name}\t{day}\n" for name, day in DEMO_SOURCES))
+    subprocess.run(
+        [*vigil, "capture", "--from-file", str(listing), "--note", "demo article"], check=True, env=env
+    )
     password = secrets.token_urlsafe(12)
     subprocess.run(
         [*vigil, "user", "add", "demo", "--role", "admin", "--password-stdin"],

@@ -63,6 +63,17 @@ def test_table_output_and_stdin() -> None:
     assert "statements" in out and "Kenneth Roth" in out and "actors" in out
 
 
+def test_table_is_readable_at_80_columns() -> None:
+    """The sentence column keeps whole words at an ordinary terminal's width."""
+    p = run("extract", str(DATA / "seed_un_xinjiang_visit.txt"), env={"COLUMNS": "80"})
+    assert p.returncode == 0, p.stderr.decode()
+    lines = p.stdout.decode().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    body = " ".join(line.strip("│ ") for line in lines)
+    for words in ("High Commissioner", "vocational training", "crimes against humanity"):
+        assert words in body, words
+
+
 def test_published_date_is_recorded_and_used() -> None:
     p = run("extract", str(DATA / "seed_un_xinjiang_visit.txt"), "--published", "2022-03-10", "--json")
     d = json.loads(p.stdout)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from vigil import __version__
-from vigil.console import err, fail, out
+from vigil.console import StatementRow, err, fail, out, statement_table
 from vigil.errors import VigilError
 from vigil.model import Extraction
 
@@ -21,7 +21,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Vigil: a sourced record of who said what.",
 )
-KIND_STYLE = {"accuse": "red", "deny": "yellow", "demand": "magenta", "commit": "green", "assert": "cyan"}
 
 
 def _read_input(path: str, allow_private: bool = False) -> tuple[bytes, str | None]:
@@ -99,21 +98,10 @@ def show(result: Extraction) -> None:
     if src.authors:
         meta.append("by " + ", ".join(src.authors))
     out.print("  " + " · ".join(meta), style="dim")
-    table = Table(title=f"{len(result.statements)} statements", show_lines=True, expand=True)
-    for col, kw in (
-        ("kind", {"no_wrap": True}),
-        ("speaker", {}),
-        ("target", {}),
-        ("date", {"no_wrap": True}),
-        ("sentence", {"ratio": 3}),
-    ):
-        table.add_column(col, **kw)
-    for st in result.statements:
-        style = KIND_STYLE.get(st.kind, "")
-        table.add_row(
-            f"[{style}]{st.kind}[/]", st.speaker_name or "?", st.target_name or "", st.date or "", st.text
-        )
-    out.print(table)
+    rows = [
+        StatementRow(st.kind, st.speaker_name, st.target_name, st.date, st.text) for st in result.statements
+    ]
+    out.print(statement_table(rows))
     actors = Table(title=f"{len(result.actors)} actors", expand=True)
     for col in ("id", "name", "kind", "aliases", "titles"):
         actors.add_column(col)

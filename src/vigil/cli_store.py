@@ -12,13 +12,10 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from vigil.cli_cases import into_case
-from vigil.console import fail, out
+from vigil.console import StatementRow, fail, out, statement_table
 from vigil.errors import VigilError
-
-KIND_STYLE = {"accuse": "red", "deny": "yellow", "demand": "magenta", "commit": "green", "assert": "cyan"}
 
 
 def register(app: typer.Typer) -> None:
@@ -241,20 +238,18 @@ def register(app: typer.Typer) -> None:
             for h in hits:
                 sys.stdout.write(json.dumps(h.__dict__, ensure_ascii=False) + "\n")
             return
-        table = Table(title=f"{len(hits)} statements", show_lines=True, expand=True)
-        for col in ("kind", "speaker", "target", "date", "sentence", "source"):
-            table.add_column(col)
-        for h in hits:
-            style = KIND_STYLE.get(h.kind, "")
-            table.add_row(
-                f"[{style}]{h.kind}[/]",
-                h.speaker or "?",
-                h.target or "",
-                h.date or "",
+        rows = [
+            StatementRow(
+                h.kind,
+                h.speaker,
+                h.target,
+                h.date,
                 h.text,
-                f"{h.title or ''}\n{h.url or ''}\nsha256 {h.blob_sha256[:12]}…",
+                "\n".join(x for x in (h.title, h.url, f"sha256 {h.blob_sha256[:12]}…") if x),
             )
-        out.print(table)
+            for h in hits
+        ]
+        out.print(statement_table(rows))
 
     @app.command()
     def verify() -> None:
