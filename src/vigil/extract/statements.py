@@ -24,6 +24,17 @@ from spacy.tokens import Doc, Span, Token
 from vigil.extract.actors import AGE_NOUN, PRONOUNS, SUBJECT_DEPS, ActorIndex, Cluster
 from vigil.extract.dates import Tense, resolve
 from vigil.extract.events import act_of
+from vigil.extract.kinds import (
+    View,
+    accuses,
+    denies,
+    evaluation,
+    negated,
+    obligation,
+    own_future,
+    suffers,
+    view_of,
+)
 from vigil.extract.resources import load_yaml
 from vigil.model import Statement, StatementKind
 
@@ -68,7 +79,6 @@ class CueLexicon:
     host_verbs: frozenset[str]
     speech_objects: frozenset[str]
     decision_objects: frozenset[str]
-    signals: dict[str, tuple[re.Pattern[str], ...]]
 
 
 @cache
@@ -78,10 +88,6 @@ def cues() -> CueLexicon:
     for kind, words in d["verbs"].items():
         for w in words:
             verbs.setdefault(str(w), kind)
-    signals = {
-        k: tuple(re.compile(r"(?<![\w])" + re.escape(str(s)), re.I) for s in v)
-        for k, v in d["signals"].items()
-    }
     return CueLexicon(
         verbs=verbs,
         needs_particle={k: frozenset(v) for k, v in d["needs_particle"].items()},
@@ -91,7 +97,6 @@ def cues() -> CueLexicon:
         host_verbs=frozenset(d["host_verbs"]),
         speech_objects=frozenset(d["speech_objects"]),
         decision_objects=frozenset(d["decision_objects"]),
-        signals=signals,
     )
 
 
@@ -787,8 +792,15 @@ class StatementReader:
         parts = [p for p in parts if p]
         return " … ".join(parts) if parts else None
 
-    def _has(self, kind: str, text: str) -> bool:
-        return any(rx.search(text) for rx in self.lex.signals[kind])
+    def _has(self, kind: StatementKind, content: list[Token], view: View) -> bool:
+        """Whether the content performs this act, not merely mentions its words (see vigil.extract.kinds)."""
+        if kind == "accuse":
+            return accuses(content, view)
+        if kind == "deny":
+            return denies(content, view)
+        if kind == "commit":
+            return own_future(content, view)
+        return obligation(content, view) == kind
 
     def _kind(
         self, cue: Cue, speaker: Cluster, content: list[Token], text: str
@@ -797,54 +809,41 @@ class StatementReader:
             self._quote_text(self._sent(cue.tok).start_char, self._sent(cue.tok).end_char) or text
         ):
             return "assert", 0.7  # a question, not a demand
+        view = view_of(cue.tok, speaker, self.index.actor_of_token, self._pronoun, self.accused)
         obj = next((c for c in cue.tok.children if c.dep_ == "dobj"), None)
         if cue.kind == "commit" and obj is not None and obj.lemma_.lower() in self.lex.speech_objects:
-            return ("accuse", 0.6) if self._has("accuse", text) else ("assert", 0.6)  # "offered criticism"
+            # "offered criticism": a comment, an accusation if it charges someone
+            return ("accuse", 0.6) if self._has("accuse", content, view) else ("assert", 0.6)
+        for c in [cue, *cue.inner]:  # "described X as a travesty", "dismissed the reports as lies"
+            judged = evaluation(c.tok, view)
+            if judged is not None and (c is cue or not negated(c.tok, cue.tok)):
+                return judged, 0.8
         if cue.kind in SPECIFIC:
             return cue.kind, 0.9
-        inner = [c.kind for c in cue.inner if c.kind in SPECIFIC]
+        inner = [c.kind for c in cue.inner if c.kind in SPECIFIC and not negated(c.tok, cue.tok)]
         if inner:
             return inner[0], 0.8
-        if self._has("demand", text):
+        bound = obligation(content, view)
+        if bound == "demand":
             return "demand", 0.7
-        if self._has("deny", text):
+        if self._has("deny", content, view):
             return "deny", 0.7
-        if self._has("commit", text) and self._own_future(cue, speaker, content, text):
+        if bound == "commit" or self._own_future(cue, speaker, content, text):
             return "commit", 0.7
-        if speaker.key in self.accused and not self._names_others(content, speaker):
+        accused = speaker.key in self.accused and not self._names_others(content, speaker)
+        if accused and not suffers(content, view):  # an accused party's account, unless of harm it suffered
             return "deny", 0.6
-        if self._has("accuse", text):
+        if self._has("accuse", content, view):
             return "accuse", 0.7
-        prev = self.statements[-1] if self.statements else None
-        if prev is not None and prev.speaker == speaker.key and prev.kind == "accuse":
-            return "accuse", 0.5
         return "assert", 0.75
 
     def _own_future(self, cue: Cue, speaker: Cluster, content: list[Token], text: str) -> bool:
         """A promise is about the speaker's own action: "said it would bar…", "reached an agreement"."""
-        for t in content:
-            if _negated(t):
-                continue
-            if COMMIT_WORD.match(t.text):
-                return True
-            if t.lower_ in ("will", "would", "'ll", "plans", "plan", "intends", "ready", "open", "prepared"):
-                if t.lower_ == "would" and t.i + 1 < len(self.doc) and t.nbor(1).lower_ == "have":
-                    continue
-                head = t.head if t.dep_ in ("aux", "acomp") else t
-                if _negated(head):
-                    continue
-                subj = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
-                if subj is None:
-                    continue
-                if subj.lower_ in ("i", "we", "it", "he", "she", "they"):
-                    return True
-                if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subj.children):
-                    return True
-                if self.resolve(subj) is speaker:
-                    return True
-        return False
+        view = view_of(cue.tok, speaker, self.index.actor_of_token, self._pronoun, self.accused)
+        return self._has("commit", content, view)
 
-    def _names_others(self, content: list[Token], speaker: Cluster) -> bool:
+    def _names_others(self, content: list[Token], speaker: Cluster | None = None) -> bool:
+        """Whether the content names another person, organisation or state than the speaker."""
         for t in content:
             a = self.index.actor_of_token(t)
             if a is not None and a is not speaker and a.kind in ("person", "organization", "state"):
