@@ -25,6 +25,7 @@ from vigil.extract.actors import AGE_NOUN, PRONOUNS, SUBJECT_DEPS, ActorIndex, C
 from vigil.extract.dates import Tense, resolve
 from vigil.extract.events import act_of
 from vigil.extract.resources import load_yaml
+from vigil.extract.speakers import Speakers, relative_antecedent
 from vigil.model import Statement, StatementKind
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class CueLexicon:
     needs_content: frozenset[str]
     according_to: tuple[str, ...]
     speech_nouns: frozenset[str]
+    document_verbs: frozenset[str]
     host_verbs: frozenset[str]
     speech_objects: frozenset[str]
     decision_objects: frozenset[str]
@@ -88,6 +90,7 @@ def cues() -> CueLexicon:
         needs_content=frozenset(d["needs_content"]),
         according_to=tuple(d["according_to"]),
         speech_nouns=frozenset(d["speech_nouns"]),
+        document_verbs=frozenset(d["document_verbs"]),
         host_verbs=frozenset(d["host_verbs"]),
         speech_objects=frozenset(d["speech_objects"]),
         decision_objects=frozenset(d["decision_objects"]),
@@ -244,6 +247,7 @@ class StatementReader:
         self.taking_part: set[str] = set()
         # an organisation publishing in its own name: "we" in its release is the organisation
         self.publisher = next((c for a in publishers or [] if (c := index.org_named(a)) is not None), None)
+        self.speakers = Speakers(doc, index, self.lex.speech_nouns)
 
     def _sent(self, tok: Token) -> Span:
         """The sentence of a token, as Token.sent gives it, without walking to its edges."""
@@ -272,6 +276,8 @@ class StatementReader:
         if tok.pos_ != "VERB":
             lemma = self._misread_verb(tok) or ""
         kind = self.lex.verbs.get(lemma)
+        if kind is None and lemma in self.lex.document_verbs:
+            return self._document_cue(tok, sent)
         if kind is None:
             return None
         need = self.lex.needs_particle.get(lemma)
@@ -307,6 +313,15 @@ class StatementReader:
         ):
             return None  # "Asked about the aid, X sighed": the reporter asked
         return kind
+
+    def _document_cue(self, tok: Token, sent: Span) -> StatementKind | None:
+        """ "The report found that…", "its statement read: …": verbs that report only with a document."""
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None or not self.speakers.is_document(subj) or _negated(tok):
+            return None
+        if not (any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or self._has_quote(sent)):
+            return None
+        return "assert"
 
     def _misread_verb(self, tok: Token) -> str | None:
         """ "The HRW denounces “…”": a present-tense cue the tagger read as a plural noun."""
@@ -412,8 +427,14 @@ class StatementReader:
     def resolve(self, tok: Token) -> Cluster | None:
         """The actor a subject or object token names."""
         idx = self.index
+        antecedent = relative_antecedent(tok)
+        if antecedent is not None:
+            return self.resolve(antecedent)
         if tok.lower_ in idx.lex.anonymous or tok.lemma_.lower() in idx.lex.anonymous:
-            return self._sponsor(tok)
+            sponsor = self._sponsor(tok)
+            if sponsor is None and self.speakers.is_document(tok):
+                return self.speakers.author(tok, self.resolve)
+            return sponsor
         a = idx.actor_of_token(tok)
         if a is not None:
             return a
@@ -465,6 +486,11 @@ class StatementReader:
                     elif any(w.lower_ == "his" for w in tok.subtree):
                         c.gender = "m"
                     return c
+        back = self.speakers.pointed_back(tok)
+        if back is None and self.speakers.generic_body(tok):
+            back = self._last_org(tok.i)
+        if back is not None:
+            return back
         if (lemma in idx.lex.roles or low in idx.lex.roles) and tok.tag_ in ("NN", "NNP"):
             p = idx.by_role([lemma, low], before=tok.idx)
             if p is not None:
@@ -497,7 +523,21 @@ class StatementReader:
                 b = idx.actor_of_token(u)
                 if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in deps:
                     return b
+        if self.speakers.is_document(tok):
+            return self.speakers.author(tok, self.resolve)
         return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
+
+    def _last_org(self, before: int) -> Cluster | None:
+        """The organisation the text was last about: a recent subject, else the last one named."""
+        k = bisect_left(self._history_at, before)
+        for _, a in reversed(self.subject_history[max(0, k - 12) : k]):
+            if a.kind == "organization":
+                return a
+        for i in reversed(self.index.token_actor.between(max(0, before - 400), before)):
+            a = self.index.token_actor[i]
+            if a.kind == "organization":
+                return a
+        return None
 
     def _sponsor(self, tok: Token) -> Cluster | None:
         """The body an unnamed group speaks for ("experts commissioned by the UN")."""
@@ -620,12 +660,13 @@ class StatementReader:
 
     def _sentence(self, sent: Span) -> None:
         resolved: dict[int, Cluster] = {}
+        self.speakers.note_authors(sent, self.resolve)
         found = self._find_cues(sent)
         made = 0
         for cue in found:
             if cue.outer is not None or cue.subject is None:
                 continue
-            speaker = self.resolve(cue.subject)
+            speaker = self.resolve(cue.subject) or self.speakers.describe(cue.subject, self.resolve)
             if speaker is not None and speaker.kind == "place" and cue.subject.dep_ == "nsubj":
                 self.index.promote(speaker)  # a place that speaks is its government ("Kordovia says…")
             if speaker is None or speaker.kind == "place":
@@ -675,7 +716,7 @@ class StatementReader:
                         a = self.index.actor_of_token(t)
                         if a is not None and a.kind in ("person", "organization", "state"):
                             return a
-            return None
+            return self.speakers.author(tok, self.resolve)
         if tok.pos_ in ("PROPN", "PRON") or self.index.actor_of_token(tok) is not None:
             return self.resolve(tok)
         if tok.lemma_.lower() in self.index.lex.institutions or tok.lemma_.lower() in self.index.lex.roles:
