@@ -27,7 +27,10 @@ Resolver = Callable[[Token], Cluster | None]
 SPEAKING_KINDS = ("person", "organization", "state")
 RELATIVE = frozenset(["who", "which", "that"])
 NAME_DEPS = frozenset(["prep", "pobj", "compound", "amod", "nummod", "quantmod", "poss", "case", "det", "nmod"])
-GENERIC_BODIES = frozenset(["group", "organisation", "organization", "ngo", "charity", "watchdog", "body"])
+GENERIC_BODIES = frozenset(
+    ["group", "organisation", "organization", "ngo", "charity", "watchdog", "body", "company", "firm",
+     "paper", "newspaper", "daily", "broadcaster", "outlet", "platform", "agency"]
+)
 NAME_PREPS = frozenset(["of", "from", "at", "for", "in", "with", "on"])
 
 

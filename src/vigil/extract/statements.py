@@ -64,6 +64,7 @@ class CueLexicon:
     verbs: dict[str, StatementKind]
     needs_particle: dict[str, frozenset[str]]
     needs_content: frozenset[str]
+    needs_object: dict[str, frozenset[str]]
     according_to: tuple[str, ...]
     speech_nouns: frozenset[str]
     document_verbs: frozenset[str]
@@ -88,6 +89,7 @@ def cues() -> CueLexicon:
         verbs=verbs,
         needs_particle={k: frozenset(v) for k, v in d["needs_particle"].items()},
         needs_content=frozenset(d["needs_content"]),
+        needs_object={k: frozenset(v) for k, v in d["needs_object"].items()},
         according_to=tuple(d["according_to"]),
         speech_nouns=frozenset(d["speech_nouns"]),
         document_verbs=frozenset(d["document_verbs"]),
@@ -211,6 +213,7 @@ class Cue:
     chain: list[Token] = field(default_factory=list)  # the cue and the heads climbed to reach its subject
     subject: Token | None = None
     agent: bool = False
+    others: set[int] = field(default_factory=set)  # tokens of other speech acts below this cue
 
 
 class StatementReader:
@@ -285,6 +288,13 @@ class StatementReader:
             if not (lemma == "call" and any(c.dep_ == "oprd" for c in tok.children)):
                 return None
             kind = "assert"  # "called the move a plot": a characterisation
+        allowed = self.lex.needs_object.get(lemma)
+        if allowed is not None and not (
+            any(c.dep_ in ("ccomp", "parataxis") for c in tok.children)
+            or self._has_quote(sent)
+            or any(c.dep_ == "dobj" and c.lemma_.lower() in allowed for c in tok.children)
+        ):
+            return None
         if lemma in self.lex.needs_content:
             has = any(c.dep_ in CONTENT_DEPS for c in tok.children) or self._has_quote(sent)
             if not has:
@@ -322,6 +332,13 @@ class StatementReader:
         if not (any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or self._has_quote(sent)):
             return None
         return "assert"
+
+    def _other_agent(self, tok: Token) -> bool:
+        """ "said the government had lied and demanded…": the first conjunct's actor may be the one acting."""
+        if tok.dep_ != "conj":
+            return False
+        subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
+        return subj is not None and self.resolve(subj) is not None
 
     def _misread_verb(self, tok: Token) -> str | None:
         """ "The HRW denounces “…”": a present-tense cue the tagger read as a plural noun."""
@@ -417,6 +434,9 @@ class StatementReader:
             outer = by_tok[anc.i]
             own_subject = any(ch.dep_ in SUBJECT_DEPS for ch in c.tok.children)
             if path[0] == "conj" and len(path) == 1:
+                continue
+            if _second_act(c, outer, path, own_subject) and not self._other_agent(c.tok):
+                c.subject, c.chain = outer.subject, [c.tok]  # "…, asking for…": its own speech act
                 continue
             if path[0] in ("ccomp", "xcomp") or not own_subject:
                 c.outer = outer
@@ -663,9 +683,12 @@ class StatementReader:
         self.speakers.note_authors(sent, self.resolve)
         found = self._find_cues(sent)
         made = 0
-        for cue in found:
-            if cue.outer is not None or cue.subject is None:
-                continue
+        top = [c for c in found if c.outer is None and c.subject is not None]
+        for cue in top:
+            for other in top:
+                if other is not cue and cue.tok.is_ancestor(other.tok):
+                    cue.others |= {t.i for t in other.tok.subtree}
+        for cue in top:
             speaker = self.resolve(cue.subject) or self.speakers.describe(cue.subject, self.resolve)
             if speaker is not None and speaker.kind == "place" and cue.subject.dep_ == "nsubj":
                 self.index.promote(speaker)  # a place that speaks is its government ("Kordovia says…")
@@ -783,7 +806,7 @@ class StatementReader:
         if cue.tok.text == ":":
             return [t for t in sent if t.i > cue.tok.i]
         subj = cue.subject
-        skip: set[int] = {t.i for t in cue.chain}
+        skip: set[int] = {t.i for t in cue.chain} | cue.others
         if subj is not None:
             skip |= {t.i for t in subj.subtree}
         return [t for t in sent if t.i not in skip]
@@ -984,6 +1007,23 @@ def _speaker_above(
     for i in path:
         memo[i] = found
     return found
+
+
+def _second_act(c: Cue, outer: Cue, path: list[str], own_subject: bool) -> bool:
+    """ "X said…, asking for…": a participle with a specific act of its own is a second statement.
+
+    Spec §2: two speech acts in one sentence are two statements; folded into
+    the first, the demand would only colour the "said" and be lost as its own.
+    """
+    shape = (path[0] == "advcl" and c.tok.tag_ == "VBG") or (path[0] == "conj" and c.tok.tag_ == "VBD")
+    return (
+        shape
+        and (len(path) == 1 or path[1:] in (["ccomp"], ["conj", "ccomp"]))
+        and not own_subject
+        and c.kind in SPECIFIC
+        and c.kind != outer.kind
+        and outer.subject is not None
+    )
 
 
 def _negated(tok: Token) -> bool:
