@@ -797,9 +797,10 @@ class StatementReader:
         gap = self.text[prev.span[1] : sent.start_char]
         if gap.count("\n\n") > 1:
             return
-        q = self._quote_text(sent.start_char, sent.end_char)
-        if q:
-            prev.quote = f"{prev.quote} {q}" if prev.quote else q
+        spans = self._quote_spans(sent.start_char, sent.end_char)
+        if spans:  # the source's own words stay verbatim: another passage, never a joined string
+            prev.quote_spans.extend(spans)
+            prev.quote = prev.quote or self.text[spans[0][0] : spans[0][1]]
 
     # ---- one statement ----------------------------------------------------
     def _content(self, sent: Span, cue: Cue) -> list[Token]:
@@ -820,7 +821,8 @@ class StatementReader:
             self.accused.add(target.key)
         date = self._date(sent, cue)
         sid = f"s{len(self.statements) + 1}"
-        quote = self._quote_text(sent.start_char, sent.end_char)
+        spans = self._quote_spans(sent.start_char, sent.end_char)
+        quote = self.text[spans[0][0] : spans[0][1]] if spans else None
         st = Statement(
             id=sid,
             kind=kind,
@@ -834,6 +836,7 @@ class StatementReader:
             cue=cue_text or cue.tok.text,
             date=date,
             confidence=round(confidence, 2),
+            quote_spans=spans,
         )
         if kind in ("demand", "commit"):
             st.action, st.object, st.deadline = act_of(content, cue.tok, self.published)
@@ -847,9 +850,19 @@ class StatementReader:
             self.taking_part.add(target.key)
 
     def _quote_text(self, start: int, end: int) -> str | None:
-        parts = [self.text[max(a, start) : min(b, end)].strip() for a, b in self.quotes.meeting(start, end)]
-        parts = [p for p in parts if p]
-        return " … ".join(parts) if parts else None
+        spans = self._quote_spans(start, end)
+        return " … ".join(self.text[a:b] for a, b in spans) if spans else None
+
+    def _quote_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quoted passages within [start, end), trimmed of spaces, as offsets into the text."""
+        out: list[tuple[int, int]] = []
+        for a, b in self.quotes.meeting(start, end):
+            a, b = max(a, start), min(b, end)
+            piece = self.text[a:b]
+            a, b = a + len(piece) - len(piece.lstrip()), b - (len(piece) - len(piece.rstrip()))
+            if a < b:
+                out.append((a, b))
+        return out
 
     def _has(self, kind: str, text: str) -> bool:
         return any(rx.search(text) for rx in self.lex.signals[kind])
