@@ -25,6 +25,7 @@ from vigil.model import ActorKind
 
 Resolver = Callable[[Token], Cluster | None]
 SPEAKING_KINDS = ("person", "organization", "state")
+DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
 RELATIVE = frozenset(["who", "which", "that"])
 NAME_DEPS = frozenset(["prep", "pobj", "compound", "amod", "nummod", "quantmod", "poss", "case", "det", "nmod"])
 GENERIC_BODIES = frozenset(
@@ -129,6 +130,8 @@ class Speakers:
         a = self.explicit_author(tok, resolve)
         if a is not None:
             return a
+        if not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children):
+            return None  # "studies have found", "a report said": no document named before
         earlier = [c for i, c in self.authors if i < tok.i]
         return earlier[-1] if earlier else None
 
