@@ -63,6 +63,9 @@ class Statement:
     action: str | None = None
     object: str | None = None
     deadline: str | None = None
+    # every quoted passage of the statement, [start, end) into source.text: the anchor sentence's
+    # and those of the paragraphs that carry it on; `quote` is the first of them, verbatim
+    quote_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class Extraction:
             a["mentions"] = [list(m) for m in a["mentions"]]
         for s in d["statements"]:
             s["span"] = list(s["span"])
+            s["quote_spans"] = [list(q) for q in s["quote_spans"]]
         for e in d["events"]:
             e["span"] = list(e["span"])
         return d

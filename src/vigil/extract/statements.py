@@ -36,6 +36,7 @@ from vigil.extract.kinds import (
     view_of,
 )
 from vigil.extract.resources import load_yaml
+from vigil.extract.speakers import Speakers, relative_antecedent
 from vigil.model import Statement, StatementKind
 
 if TYPE_CHECKING:
@@ -74,8 +75,10 @@ class CueLexicon:
     verbs: dict[str, StatementKind]
     needs_particle: dict[str, frozenset[str]]
     needs_content: frozenset[str]
+    needs_object: dict[str, frozenset[str]]
     according_to: tuple[str, ...]
     speech_nouns: frozenset[str]
+    document_verbs: frozenset[str]
     host_verbs: frozenset[str]
     speech_objects: frozenset[str]
     decision_objects: frozenset[str]
@@ -92,8 +95,10 @@ def cues() -> CueLexicon:
         verbs=verbs,
         needs_particle={k: frozenset(v) for k, v in d["needs_particle"].items()},
         needs_content=frozenset(d["needs_content"]),
+        needs_object={k: frozenset(v) for k, v in d["needs_object"].items()},
         according_to=tuple(d["according_to"]),
         speech_nouns=frozenset(d["speech_nouns"]),
+        document_verbs=frozenset(d["document_verbs"]),
         host_verbs=frozenset(d["host_verbs"]),
         speech_objects=frozenset(d["speech_objects"]),
         decision_objects=frozenset(d["decision_objects"]),
@@ -213,6 +218,7 @@ class Cue:
     chain: list[Token] = field(default_factory=list)  # the cue and the heads climbed to reach its subject
     subject: Token | None = None
     agent: bool = False
+    others: set[int] = field(default_factory=set)  # tokens of other speech acts below this cue
 
 
 class StatementReader:
@@ -249,6 +255,7 @@ class StatementReader:
         self.taking_part: set[str] = set()
         # an organisation publishing in its own name: "we" in its release is the organisation
         self.publisher = next((c for a in publishers or [] if (c := index.org_named(a)) is not None), None)
+        self.speakers = Speakers(doc, index, self.lex.speech_nouns)
 
     def _sent(self, tok: Token) -> Span:
         """The sentence of a token, as Token.sent gives it, without walking to its edges."""
@@ -277,6 +284,8 @@ class StatementReader:
         if tok.pos_ != "VERB":
             lemma = self._misread_verb(tok) or ""
         kind = self.lex.verbs.get(lemma)
+        if kind is None and lemma in self.lex.document_verbs:
+            return self._document_cue(tok, sent)
         if kind is None:
             return None
         need = self.lex.needs_particle.get(lemma)
@@ -284,6 +293,13 @@ class StatementReader:
             if not (lemma == "call" and any(c.dep_ == "oprd" for c in tok.children)):
                 return None
             kind = "assert"  # "called the move a plot": a characterisation
+        allowed = self.lex.needs_object.get(lemma)
+        if allowed is not None and not (
+            any(c.dep_ in ("ccomp", "parataxis") for c in tok.children)
+            or self._has_quote(sent)
+            or any(c.dep_ == "dobj" and c.lemma_.lower() in allowed for c in tok.children)
+        ):
+            return None
         if lemma in self.lex.needs_content:
             has = any(c.dep_ in CONTENT_DEPS for c in tok.children) or self._has_quote(sent)
             if not has:
@@ -312,6 +328,22 @@ class StatementReader:
         ):
             return None  # "Asked about the aid, X sighed": the reporter asked
         return kind
+
+    def _document_cue(self, tok: Token, sent: Span) -> StatementKind | None:
+        """ "The report found that…", "its statement read: …": verbs that report only with a document."""
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None or not self.speakers.is_document(subj) or _negated(tok):
+            return None
+        if not (any(c.dep_ in ("ccomp", "parataxis") for c in tok.children) or self._has_quote(sent)):
+            return None
+        return "assert"
+
+    def _other_agent(self, tok: Token) -> bool:
+        """ "said the government had lied and demanded…": the first conjunct's actor may be the one acting."""
+        if tok.dep_ != "conj":
+            return False
+        subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
+        return subj is not None and self.resolve(subj) is not None
 
     def _misread_verb(self, tok: Token) -> str | None:
         """ "The HRW denounces “…”": a present-tense cue the tagger read as a plural noun."""
@@ -408,6 +440,9 @@ class StatementReader:
             own_subject = any(ch.dep_ in SUBJECT_DEPS for ch in c.tok.children)
             if path[0] == "conj" and len(path) == 1:
                 continue
+            if _second_act(c, outer, path, own_subject) and not self._other_agent(c.tok):
+                c.subject, c.chain = outer.subject, [c.tok]  # "…, asking for…": its own speech act
+                continue
             if path[0] in ("ccomp", "xcomp") or not own_subject:
                 c.outer = outer
                 outer.inner.append(c)
@@ -417,8 +452,14 @@ class StatementReader:
     def resolve(self, tok: Token) -> Cluster | None:
         """The actor a subject or object token names."""
         idx = self.index
+        antecedent = relative_antecedent(tok)
+        if antecedent is not None:
+            return self.resolve(antecedent)
         if tok.lower_ in idx.lex.anonymous or tok.lemma_.lower() in idx.lex.anonymous:
-            return self._sponsor(tok)
+            sponsor = self._sponsor(tok)
+            if sponsor is None and self.speakers.is_document(tok):
+                return self.speakers.author(tok, self.resolve)
+            return sponsor
         a = idx.actor_of_token(tok)
         if a is not None:
             return a
@@ -470,6 +511,11 @@ class StatementReader:
                     elif any(w.lower_ == "his" for w in tok.subtree):
                         c.gender = "m"
                     return c
+        back = self.speakers.pointed_back(tok)
+        if back is None and self.speakers.generic_body(tok):
+            back = self._last_org(tok.i)
+        if back is not None:
+            return back
         if (lemma in idx.lex.roles or low in idx.lex.roles) and tok.tag_ in ("NN", "NNP"):
             p = idx.by_role([lemma, low], before=tok.idx)
             if p is not None:
@@ -502,7 +548,21 @@ class StatementReader:
                 b = idx.actor_of_token(u)
                 if b is not None and b.kind in ("person", "organization", "state") and t.dep_ in deps:
                     return b
+        if self.speakers.is_document(tok):
+            return self.speakers.author(tok, self.resolve)
         return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
+
+    def _last_org(self, before: int) -> Cluster | None:
+        """The organisation the text was last about: a recent subject, else the last one named."""
+        k = bisect_left(self._history_at, before)
+        for _, a in reversed(self.subject_history[max(0, k - 12) : k]):
+            if a.kind == "organization":
+                return a
+        for i in reversed(self.index.token_actor.between(max(0, before - 400), before)):
+            a = self.index.token_actor[i]
+            if a.kind == "organization":
+                return a
+        return None
 
     def _sponsor(self, tok: Token) -> Cluster | None:
         """The body an unnamed group speaks for ("experts commissioned by the UN")."""
@@ -625,12 +685,16 @@ class StatementReader:
 
     def _sentence(self, sent: Span) -> None:
         resolved: dict[int, Cluster] = {}
+        self.speakers.note_authors(sent, self.resolve)
         found = self._find_cues(sent)
         made = 0
-        for cue in found:
-            if cue.outer is not None or cue.subject is None:
-                continue
-            speaker = self.resolve(cue.subject)
+        top = [c for c in found if c.outer is None and c.subject is not None]
+        for cue in top:
+            for other in top:
+                if other is not cue and cue.tok.is_ancestor(other.tok):
+                    cue.others |= {t.i for t in other.tok.subtree}
+        for cue in top:
+            speaker = self.resolve(cue.subject) or self.speakers.describe(cue.subject, self.resolve)
             if speaker is not None and speaker.kind == "place" and cue.subject.dep_ == "nsubj":
                 self.index.promote(speaker)  # a place that speaks is its government ("Kordovia says…")
             if speaker is None or speaker.kind == "place":
@@ -680,7 +744,7 @@ class StatementReader:
                         a = self.index.actor_of_token(t)
                         if a is not None and a.kind in ("person", "organization", "state"):
                             return a
-            return None
+            return self.speakers.author(tok, self.resolve)
         if tok.pos_ in ("PROPN", "PRON") or self.index.actor_of_token(tok) is not None:
             return self.resolve(tok)
         if tok.lemma_.lower() in self.index.lex.institutions or tok.lemma_.lower() in self.index.lex.roles:
@@ -738,16 +802,17 @@ class StatementReader:
         gap = self.text[prev.span[1] : sent.start_char]
         if gap.count("\n\n") > 1:
             return
-        q = self._quote_text(sent.start_char, sent.end_char)
-        if q:
-            prev.quote = f"{prev.quote} {q}" if prev.quote else q
+        spans = self._quote_spans(sent.start_char, sent.end_char)
+        if spans:  # the source's own words stay verbatim: another passage, never a joined string
+            prev.quote_spans.extend(spans)
+            prev.quote = prev.quote or self.text[spans[0][0] : spans[0][1]]
 
     # ---- one statement ----------------------------------------------------
     def _content(self, sent: Span, cue: Cue) -> list[Token]:
         if cue.tok.text == ":":
             return [t for t in sent if t.i > cue.tok.i]
         subj = cue.subject
-        skip: set[int] = {t.i for t in cue.chain}
+        skip: set[int] = {t.i for t in cue.chain} | cue.others
         if subj is not None:
             skip |= {t.i for t in subj.subtree}
         return [t for t in sent if t.i not in skip]
@@ -761,7 +826,8 @@ class StatementReader:
             self.accused.add(target.key)
         date = self._date(sent, cue)
         sid = f"s{len(self.statements) + 1}"
-        quote = self._quote_text(sent.start_char, sent.end_char)
+        spans = self._quote_spans(sent.start_char, sent.end_char)
+        quote = self.text[spans[0][0] : spans[0][1]] if spans else None
         st = Statement(
             id=sid,
             kind=kind,
@@ -775,6 +841,7 @@ class StatementReader:
             cue=cue_text or cue.tok.text,
             date=date,
             confidence=round(confidence, 2),
+            quote_spans=spans,
         )
         if kind in ("demand", "commit"):
             st.action, st.object, st.deadline = act_of(content, cue.tok, self.published)
@@ -788,9 +855,19 @@ class StatementReader:
             self.taking_part.add(target.key)
 
     def _quote_text(self, start: int, end: int) -> str | None:
-        parts = [self.text[max(a, start) : min(b, end)].strip() for a, b in self.quotes.meeting(start, end)]
-        parts = [p for p in parts if p]
-        return " … ".join(parts) if parts else None
+        spans = self._quote_spans(start, end)
+        return " … ".join(self.text[a:b] for a, b in spans) if spans else None
+
+    def _quote_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quoted passages within [start, end), trimmed of spaces, as offsets into the text."""
+        out: list[tuple[int, int]] = []
+        for a, b in self.quotes.meeting(start, end):
+            a, b = max(a, start), min(b, end)
+            piece = self.text[a:b]
+            a, b = a + len(piece) - len(piece.lstrip()), b - (len(piece) - len(piece.rstrip()))
+            if a < b:
+                out.append((a, b))
+        return out
 
     def _has(self, kind: StatementKind, content: list[Token], view: View) -> bool:
         """Whether the content performs this act, not merely mentions its words (see vigil.extract.kinds)."""
@@ -942,6 +1019,23 @@ def _speaker_above(
     for i in path:
         memo[i] = found
     return found
+
+
+def _second_act(c: Cue, outer: Cue, path: list[str], own_subject: bool) -> bool:
+    """ "X said…, asking for…": a participle with a specific act of its own is a second statement.
+
+    Spec §2: two speech acts in one sentence are two statements; folded into
+    the first, the demand would only colour the "said" and be lost as its own.
+    """
+    shape = (path[0] == "advcl" and c.tok.tag_ == "VBG") or (path[0] == "conj" and c.tok.tag_ == "VBD")
+    return (
+        shape
+        and (len(path) == 1 or path[1:] in (["ccomp"], ["conj", "ccomp"]))
+        and not own_subject
+        and c.kind in SPECIFIC
+        and c.kind != outer.kind
+        and outer.subject is not None
+    )
 
 
 def _negated(tok: Token) -> bool:

@@ -301,6 +301,7 @@ def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Docu
                 action=s.action,
                 object=s.object,
                 deadline=s.deadline,
+                quote_spans=json.dumps([list(q) for q in s.quote_spans]) if s.quote_spans else None,
             ),
         )
         statement_ids[s.id] = row_s.id

@@ -185,7 +185,7 @@ class StatementRow(Chained, Base):
         "extractor_version",
         "origin",
     )
-    ADDED = ("case_id", "action", "object", "deadline")
+    ADDED = ("case_id", "action", "object", "deadline", "quote_spans")
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     local_id: Mapped[str] = mapped_column(String(20))
@@ -209,6 +209,8 @@ class StatementRow(Chained, Base):
     action: Mapped[str | None] = mapped_column(String(40))
     object: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[str | None] = mapped_column(String(10))
+    # the quoted passages as JSON [[start, end], …] into the document's text
+    quote_spans: Mapped[str | None] = mapped_column(Text)
 
 
 class EventRow(Chained, Base):

@@ -1,0 +1,133 @@
+"""Speakers that are not names, second speech acts and new cues, on articles written for these tests."""
+
+from tests.conftest import by_sentence, extract_text
+
+DOCUMENTS = """Report finds abuse in Valdorian prisons
+
+The Kordovian Rights Institute published a report on Monday about prisons in Valdoria. The report said guards had beaten detainees in three prisons.
+
+Its statement read: "We will not stop documenting these abuses."
+
+New research from the University of Marrow has found that the number of arrests doubled.
+
+The findings concluded that the courts had ignored complaints.
+
+A report by the Lantern Foundation said the camps held thousands of people.
+"""
+
+PEOPLE = """Trial opens in Valdoria
+
+A police captain told the court on Monday that officers had followed orders.
+
+"We are not criminals," says a teacher from Sorrin, whose name has been withheld. He says he was detained twice.
+
+One activist complains that the courts ignore torture claims.
+
+A family member said the prisoner had been on hunger strike for a month.
+
+A soldier shot a protester near the market.
+"""
+
+DESCRIPTIONS = """Valdoria arrests
+
+The Lantern Institute, a think tank in Kordovia, published figures on arrests. The institute said arrests had doubled since January.
+
+Amnesty International met the families on Tuesday. The group said it would publish a second report in June.
+
+Maria Kessel, a linguist at the University of Marrow, has studied the trials. The linguist said the charges were written in vague terms.
+"""
+
+TWO_ACTS = """Valdoria protests
+
+Maria Kessel, the head of the Lantern Foundation, said the trials were unfair and urged the government to free the prisoners.
+
+The foreign minister of Kordovia, Piotr Hal, said his country had not been consulted, asking Valdoria to reopen talks.
+
+Amnesty International condemned the arrests and promised to send observers to the trial.
+"""
+
+CUES = """Valdoria answers its critics
+
+Freedonia's interior minister, Pavel Ortiz, has defended the court's decisions against foreign criticism.
+
+"I am worried about my brother," said Lena Voss. "I am shocked," she went on.
+
+Officials touted the new law as a step towards reform, saying it "protects every citizen."
+
+Troops defended the town for three days.
+"""
+
+QUOTES = """Valdoria hunger strike
+
+Lena Voss, the prisoner's sister, said: "He has not eaten for forty days.
+
+"Nobody from the ministry has answered our letters."
+
+"He is weak," she added, "but he will not give up."
+"""
+
+
+def speakers(r: object, sentence: str) -> list[tuple[str, str | None]]:
+    return [(s.kind, s.speaker_name) for s in by_sentence(r, sentence)]  # type: ignore[arg-type]
+
+
+def test_a_document_speaks_for_its_author() -> None:
+    r = extract_text(DOCUMENTS)
+    assert [n for _, n in speakers(r, "The report said guards")] == ["Kordovian Rights Institute"]
+    assert [n for _, n in speakers(r, "Its statement read")] == ["Kordovian Rights Institute"]
+    assert [n for _, n in speakers(r, "has found that the number")] == ["University of Marrow"]
+    assert [n for _, n in speakers(r, "The findings concluded")] == ["University of Marrow"]
+    assert [n for _, n in speakers(r, "A report by the Lantern")] == ["Lantern Foundation"]
+
+
+def test_an_unnamed_person_is_an_actor_named_by_the_description() -> None:
+    r = extract_text(PEOPLE)
+    assert [n for _, n in speakers(r, "A police captain told")] == ["police captain"]
+    assert [n for _, n in speakers(r, "says a teacher")] == ["teacher"]
+    assert [n for _, n in speakers(r, "He says he was detained")] == ["teacher"]  # "he" points back
+    assert [n for _, n in speakers(r, "One activist complains")] == ["activist"]
+    assert [n for _, n in speakers(r, "A family member said")] == ["family member"]
+    kinds = {a.name: a.kind for a in r.actors}
+    assert kinds["police captain"] == "person" and kinds["family member"] == "person"
+    assert "soldier" not in kinds and "protester" not in kinds  # described, but never speaking
+
+
+def test_a_description_points_back_to_the_actor_it_fits() -> None:
+    r = extract_text(DESCRIPTIONS)
+    assert [n for _, n in speakers(r, "The institute said")] == ["Lantern Institute"]
+    assert speakers(r, "The group said it would") == [("commit", "Amnesty International")]
+    assert [n for _, n in speakers(r, "The linguist said")] == ["Maria Kessel"]
+
+
+def test_two_speech_acts_in_one_sentence_are_two_statements() -> None:
+    r = extract_text(TWO_ACTS)
+    assert speakers(r, "said the trials were unfair") == [
+        ("assert", "Maria Kessel"),
+        ("demand", "Maria Kessel"),
+    ]
+    assert speakers(r, "asking Valdoria to reopen") == [("assert", "Piotr Hal"), ("demand", "Piotr Hal")]
+    assert speakers(r, "condemned the arrests and promised") == [
+        ("accuse", "Amnesty International"),
+        ("commit", "Amnesty International"),
+    ]
+
+
+def test_cues_for_going_on_and_for_defending_a_decision() -> None:
+    r = extract_text(CUES)
+    assert [k for k, _ in speakers(r, "has defended the court")] == ["deny"]
+    assert [n for _, n in speakers(r, "she went on")] == ["Lena Voss"]
+    assert speakers(r, "Troops defended the town") == []  # defending a town is not speech
+
+
+def test_quotes_are_the_sources_own_words_with_their_spans() -> None:
+    r = extract_text(QUOTES)
+    text = r.source.text
+    first = by_sentence(r, "He has not eaten")[0]
+    assert first.quote == "He has not eaten for forty days."
+    passages = [text[a:b] for a, b in first.quote_spans]
+    assert passages[0] == first.quote
+    assert "Nobody from the ministry has answered our letters." in passages  # the paragraph that carries it on
+    added = by_sentence(r, "she added")[0]
+    assert [text[a:b] for a, b in added.quote_spans] == ["He is weak,", "but he will not give up."]
+    for st in r.statements:
+        assert st.quote is None or st.quote in text
