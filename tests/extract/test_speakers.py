@@ -126,7 +126,9 @@ def test_quotes_are_the_sources_own_words_with_their_spans() -> None:
     assert first.quote == "He has not eaten for forty days."
     passages = [text[a:b] for a, b in first.quote_spans]
     assert passages[0] == first.quote
-    assert "Nobody from the ministry has answered our letters." in passages  # the paragraph that carries it on
+    assert (
+        "Nobody from the ministry has answered our letters." in passages
+    )  # the paragraph that carries it on
     added = by_sentence(r, "she added")[0]
     assert [text[a:b] for a, b in added.quote_spans] == ["He is weak,", "but he will not give up."]
     for st in r.statements:

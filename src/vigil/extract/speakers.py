@@ -27,10 +27,28 @@ Resolver = Callable[[Token], Cluster | None]
 SPEAKING_KINDS = ("person", "organization", "state")
 DEFINITE = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
 RELATIVE = frozenset(["who", "which", "that"])
-NAME_DEPS = frozenset(["prep", "pobj", "compound", "amod", "nummod", "quantmod", "poss", "case", "det", "nmod"])
+NAME_DEPS = frozenset(
+    ["prep", "pobj", "compound", "amod", "nummod", "quantmod", "poss", "case", "det", "nmod"]
+)
 GENERIC_BODIES = frozenset(
-    ["group", "organisation", "organization", "ngo", "charity", "watchdog", "body", "company", "firm",
-     "paper", "newspaper", "daily", "broadcaster", "outlet", "platform", "agency"]
+    [
+        "group",
+        "organisation",
+        "organization",
+        "ngo",
+        "charity",
+        "watchdog",
+        "body",
+        "company",
+        "firm",
+        "paper",
+        "newspaper",
+        "daily",
+        "broadcaster",
+        "outlet",
+        "platform",
+        "agency",
+    ]
 )
 NAME_PREPS = frozenset(["of", "from", "at", "for", "in", "with", "on"])
 
@@ -186,7 +204,8 @@ class Speakers:
         if owner is not None and owned is None:
             return None
         name, start, end = self._name(tok, owner, owned)
-        c = self.index.by_key.get(f"desc:{name.lower()}") or self.index._new(f"desc:{name.lower()}", name, kind)
+        key = f"desc:{name.lower()}"
+        c = self.index.by_key.get(key) or self.index._new(key, name, kind)
         c.add(self.doc.text[start:end], start, end)
         if lemma in self.lex.female_nouns:
             c.gender = "f"

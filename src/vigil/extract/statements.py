@@ -78,6 +78,7 @@ class CueLexicon:
     needs_object: dict[str, frozenset[str]]
     according_to: tuple[str, ...]
     speech_nouns: frozenset[str]
+    noun_cues: dict[str, StatementKind]
     document_verbs: frozenset[str]
     host_verbs: frozenset[str]
     speech_objects: frozenset[str]
@@ -98,6 +99,7 @@ def cues() -> CueLexicon:
         needs_object={k: frozenset(v) for k, v in d["needs_object"].items()},
         according_to=tuple(d["according_to"]),
         speech_nouns=frozenset(d["speech_nouns"]),
+        noun_cues={str(w): kind for kind, words in d["noun_cues"].items() for w in words},
         document_verbs=frozenset(d["document_verbs"]),
         host_verbs=frozenset(d["host_verbs"]),
         speech_objects=frozenset(d["speech_objects"]),
@@ -694,18 +696,22 @@ class StatementReader:
                 if other is not cue and cue.tok.is_ancestor(other.tok):
                     cue.others |= {t.i for t in other.tok.subtree}
         for cue in top:
-            speaker = self.resolve(cue.subject) or self.speakers.describe(cue.subject, self.resolve)
-            if speaker is not None and speaker.kind == "place" and cue.subject.dep_ == "nsubj":
+            subject = cue.subject
+            assert subject is not None  # `top` holds only cues with a subject
+            speaker = self.resolve(subject) or self.speakers.describe(subject, self.resolve)
+            if speaker is not None and speaker.kind == "place" and subject.dep_ == "nsubj":
                 self.index.promote(speaker)  # a place that speaks is its government ("Kordovia says…")
             if speaker is None or speaker.kind == "place":
                 continue
-            resolved[cue.subject.i] = speaker
+            resolved[subject.i] = speaker
             self._emit(sent, cue, speaker)
             made += 1
         if not made:
             made += self._according_to(sent)
         if not made:
             made += self._colon(sent)
+        if not made:
+            made += self._noun_cue(sent)
         if not made:
             made += self._we_will(sent)
         if not made:
@@ -750,6 +756,29 @@ class StatementReader:
         if tok.lemma_.lower() in self.index.lex.institutions or tok.lemma_.lower() in self.index.lex.roles:
             return self.resolve(tok)
         return None
+
+    def _noun_cue(self, sent: Span) -> int:
+        """ "Despite the government's claims that…", "a ruling by the court that…": a noun's speech act."""
+        for tok in sent:
+            kind = self.lex.noun_cues.get(tok.lemma_.lower())
+            if kind is None or tok.pos_ != "NOUN" or self.quotes.inside(tok.idx) or not _carries(tok):
+                continue
+            author = next(
+                (
+                    t
+                    for ch in tok.children
+                    if ch.dep_ == "poss" or (ch.dep_ == "prep" and ch.lower_ in ("by", "from", "of"))
+                    for t in ([ch] if ch.dep_ == "poss" else [g for g in ch.children if g.dep_ == "pobj"])
+                ),
+                None,
+            )
+            author = author or _made_by(tok)
+            speaker = self.resolve(author) if author is not None else None
+            if speaker is None or speaker.kind not in ("person", "organization", "state"):
+                continue
+            self._emit(sent, Cue(tok=tok, kind=kind, chain=[tok], subject=author), speaker)
+            return 1
+        return 0
 
     def _we_will(self, sent: Span) -> int:
         """ "We will continue to advocate…" in an organisation's own release: its pledge, in its own voice."""
@@ -1019,6 +1048,30 @@ def _speaker_above(
     for i in path:
         memo[i] = found
     return found
+
+
+def _carries(noun: Token) -> bool:
+    """A speech noun with its content: a that-clause, a to-infinitive or "for …" ("calls for a vote")."""
+    for ch in noun.children:
+        if ch.dep_ in ("acl", "ccomp", "relcl") and any(
+            g.lower_ == "that" and g.dep_ == "mark" for g in ch.children
+        ):
+            return True
+        if ch.dep_ == "acl" and any(g.lower_ == "to" and g.dep_ == "aux" for g in ch.children):
+            return True
+        if ch.dep_ == "prep" and ch.lower_ == "for" and noun.lemma_.lower() in ("call", "appeal", "demand"):
+            return True
+    return _made_by(noun) is not None
+
+
+def _made_by(noun: Token) -> Token | None:
+    """ "the request made on Tuesday by the commission": the agent of a participle on the noun."""
+    for ch in noun.children:
+        if ch.dep_ == "acl" and ch.tag_ == "VBN":
+            for g in ch.children:
+                if g.dep_ == "agent":
+                    return next((p for p in g.children if p.dep_ == "pobj"), None)
+    return None
 
 
 def _second_act(c: Cue, outer: Cue, path: list[str], own_subject: bool) -> bool:
