@@ -13,10 +13,11 @@ from __future__ import annotations
 import calendar
 import heapq
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,33 @@ TITLE_LEAD = ("the", "a", "an", "on", "in", "at", "by")
 MAX_TITLE = 120  # characters; longer "titles" are sentences the parse ran together
 MAX_TITLE_WORDS = 100  # words of at least one letter each, joined by spaces: far over MAX_TITLE
 MAX_SUBSET_WORDS = 12  # a name longer than this is matched by a scan, not by its subsets
+MAX_SPELLINGS = 8  # people of one name shape compared for another spelling; a story has few
+CONNECTORS = ("of", "for", "and", "on", "the")
+DASHES = ("-", "—", "–")
+LAW_LINKS = frozenset({"on", "of", "for", "against", "relating"})
+CREDIT_WORDS = frozenset(
+    {"reporting", "writing", "editing", "edited", "written", "compiled", "photo", "photos", "photograph"}
+)
+TITLE_HEADS = frozenset({"secretary", "minister", "ministry", "department", "attorney", "chief", "head"})
+TITLE_TAILS = frozenset({"state", "justice", "defence", "defense", "interior", "health", "finance", "staff"})
+LOCATIVES = frozenset(
+    {"in", "near", "outside", "across", "around", "inside", "throughout", "towards", "toward", "into"}
+)
+FOREIGN_ARTICLES = frozenset({"el", "la", "le", "les", "los", "las", "il", "lo", "der", "die", "das"})
+NAME_PREPOSITIONS = frozenset({"of", "for", "on", "de", "del", "du", "des", "della", "di"})
+MILITARY = frozenset({"army", "military", "forces", "armed forces", "troops", "soldiers", "defence forces"})
+MILITARY_HEADS = ("forces", "force", "army", "military")
+DATELINE_WORD = re.compile(r"^[A-Z]{3,}$")
+DATELINE_ALIAS = re.compile(r"^[A-Z]{2,}(?: [A-Z]{2,})* ?[-—–] ")
+IDEOLOGY = re.compile(r"^[a-z]{3,}ism$")
+CREDIT_LEAD = re.compile(
+    r"^(?:additional\s+)?(?:reporting|writing|editing|edited|written|compiled|produced|photos?|photograph(?:y|s)?"
+    r"|illustrations?|graphics|translat(?:ed|ion)|by)\s+(?:by\s+)?[A-Z]",
+    re.I,
+)
+CREDIT_TAIL = re.compile(
+    r"\bcontributed\b[^.]{0,40}\b(?:report|reporting|story|article|piece|research)\b", re.I
+)  # a name longer than this is matched by a scan, not by its subsets
 
 
 @dataclass(frozen=True)
@@ -105,6 +133,13 @@ class Lexicon:
     particles: frozenset[str]
     female_names: frozenset[str]
     male_names: frozenset[str]
+    law_words: frozenset[str] = frozenset()
+    product_nouns: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
+    religions: frozenset[str] = frozenset()
+    field_heads: frozenset[str] = frozenset()
+    ranks: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
 
 
 @cache
@@ -132,6 +167,13 @@ def lexicon() -> Lexicon:
         particles=fs("particles"),
         female_names=fs("female_names"),
         male_names=fs("male_names"),
+        law_words=fs("law_words"),
+        product_nouns=fs("product_nouns"),
+        place_words=fs("place_words"),
+        religions=fs("religions"),
+        field_heads=fs("field_heads"),
+        ranks=fs("ranks"),
+        regions=fs("regions"),
     )
 
 
@@ -238,6 +280,14 @@ class ActorIndex:
         self._adjectives: dict[str, str] = {}
         self._title_from: list[int] | None = None
         self._title_roles: list[int] = []
+        self._headings: tuple[list[int], list[bool]] | None = None
+        self._credits: dict[int, bool] = {}  # sentence start → whether it is a staff credit
+        self._sent_starts: list[int] | None = None
+        self._tails: list[tuple[int, int, int]] = []  # a product's tokens and its owner's token
+        self._acronyms: dict[str, Cluster | None] = {}
+        self._norp: frozenset[str] | None = None
+        self._militaries: dict[str, tuple[int, Cluster | None]] = {}
+        self._states_by_adjective: dict[str, str] = {}
         self.ents = self._entities()
         self._check()
         self._collect_people()
@@ -256,45 +306,74 @@ class ActorIndex:
         """Entity spans with the tagger's worst habits repaired."""
         out: list[Span] = []
         ents = [e for e in self.doc.ents if e.label_ in ENTITY_LABELS]
-        skip: set[int] = set()
-        for i, e in enumerate(ents):
-            if i in skip or "\n" in e.text:
-                continue
-            start, end, label = e.start, e.end, e.label_
-            # "Ursula von der Leyen": a name broken at its particles
-            while end < len(self.doc) - 1 and self.doc[end].lower_ in self.lex.particles:
-                j = end
-                while j < len(self.doc) and self.doc[j].lower_ in self.lex.particles:
-                    j += 1
-                if j < len(self.doc) and self.doc[j].is_title:
-                    end = j + 1
-                    label = "PERSON"
-                    for k in range(i + 1, len(ents)):  # sorted by start: the rest begin later still
-                        if ents[k].start >= end:
-                            break
-                        skip.add(k)
-                else:
-                    break
-            if self.doc[start].lower_ in ("the", "a", "an"):
-                start += 1
-            while end > start and self.doc[end - 1].text in ("'s", "’s", "'", "’"):
-                end -= 1
-            # "UN Spokesperson Stéphane Dujarric": the title is not part of the name
-            roles = [k for k in range(start, end - 1) if self.doc[k].lower_ in self.lex.roles]
-            if (
-                roles
-                and label in ("ORG", "PERSON")
-                and all(self.doc[k].is_title for k in range(roles[-1] + 1, end))
-            ):
-                start, label = roles[-1] + 1, "PERSON"
-            if end <= start or self._dateline(Span(self.doc, start, end)):
-                continue
-            if end + 1 < len(self.doc) and self.doc[end].text == "-" and self.doc[end + 1].is_lower:
-                continue  # "a Harry Potter-themed protest": a name used as a modifier
-            if start > 0 and self.doc[start - 1].lower_.rstrip(".") in ("mr", "ms", "mrs", "dr", "miss"):
-                label = "PERSON"  # "Mr Anon" is a person whatever the tagger thought
-            out.append(Span(self.doc, start, end, label=label))
+        taken = 0  # tokens before this were taken in by a repaired entity
+        for e in ents:
+            for start, end in self._lines_of(e):
+                if start < taken:
+                    continue
+                span, reach = self._repaired(start, end, e.label_)
+                taken = max(taken, reach)
+                if span is not None:
+                    out.append(span)
         return out + self._titled_names({t.i for e in out for t in e})
+
+    def _lines_of(self, e: Span) -> list[tuple[int, int]]:
+        """An entity run across a line break ("Heading\\n\\nKordo's…") is one per line."""
+        pieces, start = [], e.start
+        for t in e:
+            if "\n" in t.text:
+                pieces.append((start, t.i))
+                start = t.i + 1
+        pieces.append((start, e.end))
+        return [(a, b) for a, b in pieces if b > a and not self.doc[a:b].text.isspace()]
+
+    def _repaired(self, start: int, end: int, label: str) -> tuple[Span | None, int]:
+        """The name an entity stands for, or None; and the end of what it took in."""
+        doc = self.doc
+        tagged_end = end
+        end = self._past_particles(end)
+        if end > tagged_end:
+            label = "PERSON"
+        end = self._name_tail(start, end)
+        if end > tagged_end and doc[tagged_end - 1].lower_ in self.lex.particles:
+            label = "PERSON"  # "Ursula von der" + "Leyen"
+        end = self._joined_org(start, end, label)
+        reach = end
+        if doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        start = self._past_prefix(start, end)
+        if label == "ORG":
+            end = self._owner_only(start, end)
+        if self._owned(start, end):
+            return None, reach
+        while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
+            end -= 1
+        # "UN Spokesperson Stéphane Dujarric": the title is not part of the name
+        roles = [k for k in range(start, end - 1) if doc[k].lower_ in self.lex.roles]
+        if roles and label in ("ORG", "PERSON") and all(doc[k].is_title for k in range(roles[-1] + 1, end)):
+            start, label = roles[-1] + 1, "PERSON"
+        if end <= start or self._dateline(Span(doc, start, end)):
+            return None, reach
+        if self._not_a_name(Span(doc, start, end), label):
+            return None, reach
+        if end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].is_lower:
+            return None, reach  # "a Harry Potter-themed protest": a name used as a modifier
+        if start > 0 and doc[start - 1].lower_.rstrip(".") in ("mr", "ms", "mrs", "dr", "miss"):
+            label = "PERSON"  # "Mr Anon" is a person whatever the tagger thought
+        return Span(doc, start, end, label=label), reach
+
+    def _past_particles(self, end: int) -> int:
+        """ "Ursula" + "von der" + "Leyen": a name broken at its particles runs on to the capitalised word."""
+        doc = self.doc
+        while end < len(doc) - 1 and doc[end].lower_ in self.lex.particles:
+            j = end
+            while j < len(doc) and doc[j].lower_ in self.lex.particles:
+                j += 1
+            if j < len(doc) and doc[j].is_title:
+                end = j + 1
+            else:
+                break
+        return end
 
     def _dateline(self, span: Span) -> bool:
         """ "KHAN YOUNIS, GAZA —": a place-name stamp at the head of a paragraph, not an actor."""
@@ -310,6 +389,213 @@ class ActorIndex:
                 and " " in span.text
             )
         )
+
+    def _name_tail(self, start: int, end: int) -> int:
+        """ "Ursula von der" + "Leyen": an entity ending on a particle lacks the surname after it."""
+        if (
+            end - start > 1
+            and end < len(self.doc)
+            and self.doc[end - 1].lower_ in self.lex.particles
+            and self.doc[end].is_title
+            and self.doc[end].lower_ not in self.lex.particles
+        ):
+            return end + 1
+        return end
+
+    def _joined_org(self, start: int, end: int, label: str) -> int:
+        """ "United Nations Office" + "for the" + "Coordination of Humanitarian Affairs": one body.
+
+        The tagger breaks long names at "of" and "for"; a body's name (one
+        ending on an office, a league, a council) that runs on into a
+        capitalised phrase is one name. A trailing "of" left dangling is dropped.
+        """
+        if label != "ORG":
+            return end
+        doc = self.doc
+        if doc[end - 1].lower_ in CONNECTORS:
+            run = self._title_run(end)
+            return run if run > end else end - 1
+        if (
+            end + 1 >= len(doc)
+            or doc[end].lower_ not in ("of", "for")
+            or doc[end - 1].lower_ not in self.lex.org_words
+        ):
+            return end
+        j = end + 1 + (doc[end + 1].lower_ == "the")
+        run = self._title_run(j)
+        return run if run > j else end
+
+    def _title_run(self, j: int) -> int:
+        """Where the capitalised phrase from `j` ("Coordination of Rights Affairs") ends; `j` if none."""
+        doc, end = self.doc, j
+        while end < len(doc):
+            tok = doc[end]
+            word = tok.is_title and not tok.is_sent_start and tok.ent_type_ in ("", "ORG", "GPE")
+            joint = tok.lower_ in CONNECTORS and end > j and end + 1 < len(doc) and doc[end + 1].is_title
+            if not (word or joint):
+                break
+            end += 1
+        return end
+
+    def _past_prefix(self, start: int, end: int) -> int:
+        """ "pro-RSF TikTok": a "pro-"/"anti-" word is an adjective, not part of the name after it."""
+        doc = self.doc
+        if DATELINE_WORD.match(doc[start].text) and start + 2 < end and doc[start + 1].text in DASHES:
+            return start + 2  # "MANILA- Police": the dateline ran into the name
+        if re.match(r"^[A-Z]{3,}[-—–]$", doc[start].text) and start + 1 < end:
+            return start + 1
+        if doc[start].lower_ in ("pro", "anti") and start + 3 < end and doc[start + 1].text == "-":
+            return start + 3
+        if re.match(r"(?:pro|anti)-", doc[start].lower_) and start + 1 < end:
+            return start + 1
+        return start
+
+    def _owner_only(self, start: int, end: int) -> int:
+        """ "Bellingcat's WhatsApp", "Kordo's Youth Safety": the owner is the actor, not its product.
+
+        The product's words still stand for the owner (see _owned): "Kordo's
+        Community Guidelines say…" is Kordo speaking.
+        """
+        for k in range(start + 1, end - 1):
+            if self.doc[k].text in ("'s", "’s"):
+                rest = self.doc[k + 1 : end]
+                if not any(t.lower_ in self.lex.org_words for t in rest):
+                    self._tails.append((k + 1, end, start))
+                    return k
+                return end
+        return end
+
+    def _owned(self, start: int, end: int) -> bool:
+        """A product after its owner's possessive ("Kordo's Community Guidelines"): no actor of its own."""
+        doc = self.doc
+        if start < 2 or doc[start - 1].text not in ("'s", "’s") or not doc[start - 2].is_title:
+            return False
+        words = [t.lower_ for t in doc[start:end] if t.is_alpha]
+        if not words or (
+            words[-1] not in self.lex.product_nouns
+            and (end >= len(doc) or doc[end].lower_ not in self.lex.product_nouns)
+        ):
+            return False
+        self._tails.append((start, end, start - 2))
+        return True
+
+    def _not_a_name(self, span: Span, label: str) -> bool:
+        """Capitalised words that name no actor: laws, products, ranks, fields, faiths, headings, credits."""
+        words = [t.lower_ for t in span if t.is_alpha]
+        if not words:
+            return False
+        return (
+            self._hashtag(span)
+            or all(w in self.lex.ranks or w in self.lex.roles or w in self.lex.honorifics for w in words)
+            or self._law(span, words)
+            or (len(words) == 1 and (words[0] in self.lex.religions or IDEOLOGY.match(words[0]) is not None))
+            or self._feature(words, label)
+            or self._product_modifier(span)
+            or self._field(span)
+            or self._common_noun(span)
+            or self._credit(span)
+            or self._heading(span)
+        )
+
+    def _feature(self, words: list[str], label: str) -> bool:
+        """ "Community Guidelines", "Social Media Platforms": a capitalised plural of a product's parts."""
+        return (
+            label != "PERSON"
+            and len(words) > 1
+            and words[-1] in self.lex.product_nouns
+            and words[-1].endswith("s")
+            and not any(w in self.lex.org_words for w in words)
+        )
+
+    def _hashtag(self, span: Span) -> bool:
+        return span.text.startswith("#") or (span.start > 0 and self.doc[span.start - 1].text == "#")
+
+    def _law(self, span: Span, words: list[str]) -> bool:
+        """ "Forced Labor Prevention Act", "Convention on the Rights of the Child": documents, not bodies."""
+        if words[-1] in self.lex.law_words and len(words) > 1:
+            return True
+        after = [t.lower_ for t in self.doc[span.start + 1 : span.start + 2]]
+        return words[0] in self.lex.law_words and bool(after) and after[0] in LAW_LINKS
+
+    def _product_modifier(self, span: Span) -> bool:
+        """ "the Kordo channel", "Zed accounts": a platform named as the modifier of what it hosts."""
+        root = span.root
+        return (
+            root.dep_ in ("compound", "amod", "nmod")
+            and root.head.i >= span.end
+            and root.head.lower_ in self.lex.product_nouns
+        )
+
+    def _field(self, span: Span) -> bool:
+        """ "professor of Communication", "author of The Long Road", "Secretary of State": no body here.
+
+        After a field's head any capitalised phrase is a subject or a work;
+        after a role, one word that means only "state" or "justice" finishes
+        the title.
+        """
+        i = span.start - 1
+        if i >= 0 and self.doc[i].lower_ == "the":
+            i -= 1
+        if i < 1 or self.doc[i].lower_ != "of":
+            return False
+        before = self.doc[i - 1].lower_
+        if before in self.lex.field_heads:
+            return True
+        return before in self.lex.roles | TITLE_HEADS and len(span) == 1 and span[0].lower_ in TITLE_TAILS
+
+    def _common_noun(self, span: Span) -> bool:
+        """ "an NGO made up of…": a one-word entity under "a"/"an" is a common noun."""
+        return (
+            len(span) == 1
+            and span.start > 0
+            and self.doc[span.start - 1].lower_ in ("a", "an")
+            and span.root.dep_ not in ("compound", "amod", "nmod", "poss")
+        )
+
+    def _credit(self, span: Span) -> bool:
+        """ "Writing by X; Editing by Y", "X contributed to this report", "X and Y, Agency": staff credits."""
+        doc, i = self.doc, span.start
+        if i >= 2 and doc[i - 1].lower_ == "by" and doc[i - 2].lower_ in CREDIT_WORDS:
+            return True
+        sent = self._sentence_of(span.start)
+        if sent.start not in self._credits:
+            text = sent.text.strip(" *_\n")
+            credit = CREDIT_LEAD.match(text) is not None or CREDIT_TAIL.search(text) is not None
+            self._credits[sent.start] = credit or self._name_list(sent)
+        return self._credits[sent.start]
+
+    def _sentence_of(self, i: int) -> Span:
+        """The sentence holding token `i`, found from starts read once (Span.sent walks the sentence)."""
+        if self._sent_starts is None:
+            self._sent_starts = [sent.start for sent in self.doc.sents]
+            self._sent_starts.append(len(self.doc))
+        k = bisect_right(self._sent_starts, i) - 1
+        return self.doc[self._sent_starts[k] : self._sent_starts[k + 1]]
+
+    def _name_list(self, sent: Span) -> bool:
+        """A verbless line of nothing but names, commas and "and": a byline or a photo credit."""
+        toks = [t for t in sent if not t.is_space and not t.is_punct]
+        if len(toks) < 2 or not any(t.text == "," for t in sent):
+            return False
+        if any(t.pos_ in ("VERB", "AUX") for t in toks):
+            return False
+        return all(t.ent_type_ in ("PERSON", "ORG") or t.lower_ in ("and", "by", "&") for t in toks)
+
+    def _heading(self, span: Span) -> bool:
+        """A subheading ("Platforms 'Falling Short'"): its capitalised words are headline style, not names."""
+        starts, heads = self._heading_lines()
+        return heads[bisect_right(starts, span.start_char) - 1]
+
+    def _heading_lines(self) -> tuple[list[int], list[bool]]:
+        """Where each line starts, and whether it is a heading: short, unpunctuated, its words capitalised."""
+        if self._headings is None:
+            starts, heads, pos = [], [], 0
+            for line in self.doc.text.split("\n"):
+                starts.append(pos)
+                heads.append(_heading_line(line))
+                pos += len(line) + 1
+            self._headings = (starts, heads)
+        return self._headings
 
     def _titled_names(self, taken: set[int]) -> list[Span]:
         """ "Ms Tikhanovskaya": a capitalised name after Mr/Ms/Dr is a person the tagger missed."""
@@ -374,6 +660,18 @@ class ActorIndex:
             ct = c.name_tokens()
             if len(toks) < len(ct) and need <= set(ct):
                 return c
+        return self._spelled_like(toks)
+
+    def _spelled_like(self, toks: list[str]) -> Cluster | None:
+        """ "Mini Minawi" for "Minni Minawi": the same person, spelled two ways in one story.
+
+        Each word starts alike and is spelled nearly alike; people who share
+        a surname differ in the first name and stay apart.
+        """
+        for _, c in self._lookups.people_by_shape.items(_shape(toks))[:MAX_SPELLINGS]:
+            ct = c.name_tokens()
+            if ct != toks and len(ct) == len(toks) and _alike(toks, ct):
+                return c
         return None
 
     def _new(self, key: str, name: str, kind: ActorKind) -> Cluster:
@@ -425,6 +723,11 @@ class ActorIndex:
             for t in e:
                 self.token_actor[t.i] = c
             self._titles(e, c)
+        for first, last, owner in self._tails:
+            by = self.token_actor.get(owner)
+            if by is not None:
+                for k in range(first, last):
+                    self.token_actor.setdefault(k, by)
         for c in self.clusters:
             if c.kind == "person":
                 c.gender = c.gender or self._gender_from_surfaces(c) or self._gender_from_name(c)
@@ -432,6 +735,13 @@ class ActorIndex:
     def _classify(self, e: Span) -> Cluster | None:
         text = e.text
         label = e.label_
+        if self._place_named(e):
+            known = self.by_key.get(fold(text)) or self.by_key.get("state:" + text.lower())
+            return known or self._new("place:" + fold(text), text, "place")
+        if label in ("ORG", "PERSON") and self._people_word(e) and self._person_for(text) is None:
+            if text.endswith("s") and e.root.dep_ in SUBJECT_DEPS | {"dobj", "pobj", "conj"}:
+                return self._new("group:" + fold(text).rstrip("s"), text, "group")
+            return None
         if (
             label == "PERSON"
             and len(e) == 1
@@ -456,7 +766,7 @@ class ActorIndex:
         ):
             return None  # "Mandarin Chinese", "Han Chinese": a language or a people, not a person
         if label == "PERSON" or self._org_is_person(e):
-            p = self._person_for(text)
+            p = self._person_or_body(text)
             if p is not None:
                 return p
             if label != "PERSON":
@@ -473,13 +783,13 @@ class ActorIndex:
             ]
             if bare and bare[0].i > e.start:
                 text = self.doc[bare[0].i : e.end].text
-            return self._new(fold(text), text, "person")
+            return self._org_variant(text) or self._new(fold(text), text, "person")
         if (
             label in ("ORG", "GPE")
-            and all(t.is_title for t in e)
+            and all(t.is_title or t.is_punct for t in e)
             and not any(t.lower_ in self.lex.org_words for t in e)
         ):
-            p = self._person_for(text)
+            p = self._person_or_body(text)
             if p is not None and not self.country_of(text):
                 return p
         if label in ("GPE", "LOC", "FAC"):
@@ -494,8 +804,10 @@ class ActorIndex:
             same = self.by_key.get(fold(text)) or self.by_key.get("state:" + text.lower())
             if same is not None:
                 return same
-            return self._new("place:" + fold(text), text, "place")
+            return self._org_variant(text) or self._new("place:" + fold(text), text, "place")
         if label == "NORP":
+            if text.isupper() and len(text) >= 3 and not self.country_of(text):
+                return self._org_text(text)  # "the ILRC", tagged a nationality: a body's acronym or nothing
             country = self.country_of(text)
             head = e.root.head
             if country and e.root.dep_ in ("amod", "compound") and head.lower_ in self.lex.state_heads:
@@ -521,6 +833,65 @@ class ActorIndex:
             return self._org(e)
         return None
 
+    def _place_named(self, e: Span) -> bool:
+        """A place the tagger took for someone: "Kordo Airport", "in Bucharin", a capital not acting.
+
+        A name heading a place word is a place; so is a name after "in" or
+        "near" that is no body (no org word, no acronym) and no one already
+        met; a capital is its state only when it acts (see _classify).
+        """
+        if e.label_ not in ("PERSON", "ORG", "FAC"):
+            return False
+        words = [t.lower_ for t in e if t.is_alpha]
+        if not words or any(w in self.lex.org_words for w in words):
+            return False
+        if words[-1] in self.lex.place_words and len(words) > 1:
+            return True
+        if e.text in self.lex.capitals and e.root.dep_ not in SUBJECT_DEPS:
+            return e.label_ != "PERSON"
+        root = e.root
+        if root.dep_ == "compound" and root.head.lower_ in self.lex.place_words:
+            return True  # "the Poltava region"
+        if (
+            root.dep_ == "pobj"
+            and root.head.lower_ == "of"
+            and root.head.head.lower_ in self.lex.place_words | {"state"}
+        ):
+            return True  # "the state of Minas Novas"
+        return (
+            root.dep_ == "pobj"
+            and root.head.lower_ in LOCATIVES
+            and not e.text.isupper()
+            and self._person_for(e.text) is None
+            and self._org_text(e.text) is None
+            and self.country_of(e.text) is None
+        )
+
+    def _people_word(self, e: Span) -> bool:
+        """ "Uyghurs", "Muslim Uyghur": words the tagger elsewhere reads as a people, faith or nationality."""
+        if not all(t.is_title for t in e if t.is_alpha):
+            return False  # "SAF", "TikTok": acronyms and brands, whatever the tagger said elsewhere
+        words = [t.lower_ for t in e if t.is_alpha]
+        norp = self._norp_words()
+        return bool(words) and all(w in norp or w.rstrip("s") in norp for w in words)
+
+    def _norp_words(self) -> frozenset[str]:
+        if self._norp is None:
+            found = {t.lower_ for e in self.doc.ents if e.label_ == "NORP" for t in e if t.is_title}
+            found |= {d.lower() for d in self.lex.demonyms if " " not in d and not d.isupper()}
+            self._norp = frozenset(found | {w.rstrip("s") for w in found})
+        return self._norp
+
+    def _person_or_body(self, text: str) -> Cluster | None:
+        """The person a name refers to, unless only the first reading took it for one ("El Diario")."""
+        p = self._person_for(text)
+        if p is not None and not p.mentions:
+            body = self._org_variant(text)
+            if body is not None:
+                self.by_key[p.key] = body  # the name's key now leads to the body
+                return body
+        return p
+
     def _org(self, e: Span) -> Cluster:
         return self._org_text(e.text) or self._new(fold(e.text), e.text, "organization")
 
@@ -543,7 +914,58 @@ class ActorIndex:
                 if len(key) > len(c.key):
                     self.rename(c, text)
                 return c
+        return self._org_variant(text)
+
+    def _org_variant(self, text: str) -> Cluster | None:
+        """Another form of a body's name: its short head, its start, its state's other adjective, its acronym.
+
+        "Fact-Finding Mission" is the head of "UN Council Fact-Finding Mission
+        for Kordovia"; "El Diario" the start of "Diario de Kordo"; the "Greek"
+        and the "Hellenic" League are one; "IKRC" spells "Inter-Kordovian Court
+        of Rights" in another word order.
+        """
+        key = fold(text)
+        if text.isupper() and len(text) >= 3:
+            return self._acronym_of(text.lower())
+        words = _without_article(key.split())
+        rows = [r for r in (self._lookups.orgs_with.items(w) for w in set(words)) if r]
+        for _, c in min(rows, key=len, default=[]):
+            if c.key.startswith("inst:") or c.key == key:
+                continue
+            theirs = _without_article(c.key.split())
+            if _head_of(words, theirs) or self._same_but_adjective(words, theirs):
+                return c
+            if _head_of(theirs, words) and len(words) > len(theirs):
+                self.rename(c, text)
+                return c
         return None
+
+    def _same_but_adjective(self, a: list[str], b: list[str]) -> bool:
+        """ "Greek League for Rights" = "Hellenic League for Rights": one state, two adjectives."""
+        if len(a) != len(b) or len(a) < 2 or a == b:
+            return False
+        states = self._demonym_states()
+        return [states.get(w, w) for w in a] == [states.get(w, w) for w in b]
+
+    def _demonym_states(self) -> dict[str, str]:
+        if not self._states_by_adjective:
+            self._states_by_adjective = {d.lower(): s.lower() for d, s in self.lex.demonyms.items()}
+        return self._states_by_adjective
+
+    def _acronym_of(self, acronym: str) -> Cluster | None:
+        """The one body whose initials are the acronym's letters in any order ("IKRC", "Court of Rights")."""
+        if acronym not in self._acronyms:
+            letters = sorted(acronym)
+            found = [
+                c
+                for c in self.clusters
+                if c.kind == "organization"
+                and not c.key.startswith("inst:")
+                and len(c.name.split()) > 2
+                and any(sorted(i) == letters for i in (initials(c.name), initials(c.name.replace("-", ""))))
+            ]
+            self._acronyms[acronym] = found[0] if len(found) == 1 else None
+        return self._acronyms[acronym]
 
     def _titles(self, e: Span, c: Cluster) -> None:
         """Titles from the words before a name and from apposition."""
@@ -711,8 +1133,8 @@ class ActorIndex:
             owner.add(self.doc[left : tok.i + 1].text, self.doc[left].idx, tok.idx + len(tok))
             return owner
         if owner is not None and owner.kind == "state":
-            key = f"inst:{owner.name.lower()}:{phrase}"
-            c = self.by_key.get(key)
+            key = f"inst:{owner.name.lower()}:{_kind_of_body(phrase)}"
+            c = self.by_key.get(key) or self._named_military(owner, phrase)
             if c is None and not create:
                 return None
             start = min([tok.i] + [t.i for m in mods for t in m.subtree])
@@ -720,6 +1142,11 @@ class ActorIndex:
             if self.doc[start].lower_ in ("the", "a", "an"):
                 start += 1
             text = self.doc[start:end].text
+            if c is not None and not c.key.startswith("inst:"):  # "Israeli forces" = the named army
+                c.add(text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
+                for t in range(start, end):
+                    self.token_actor.setdefault(t, c)
+                return c
             adjective = self._adjective(owner)
             c = self._new(key, f"{adjective} {phrase}", "organization")
             self._lookups.set_head(c, head)
@@ -759,12 +1186,39 @@ class ActorIndex:
         """An institution of the story's own country, named without its country ("the military")."""
         phrase = tok.lower_
         adjective = self._adjective(state)
-        c = self._new(f"inst:{state.name.lower()}:{phrase}", f"{adjective} {phrase}", "organization")
+        named = self._named_military(state, phrase)
+        if named is not None:
+            named.add(phrase, tok.idx, tok.idx + len(tok))
+            self.token_actor[tok.i] = named
+            return named
+        key = f"inst:{state.name.lower()}:{_kind_of_body(phrase)}"
+        c = self._new(key, f"{adjective} {phrase}", "organization")
         self._lookups.set_head(c, tok.lemma_.lower())
         c.state = state.name
         c.add(phrase, tok.idx, tok.idx + len(tok))
         self.token_actor[tok.i] = c
         return c
+
+    def _named_military(self, state: Cluster, phrase: str) -> Cluster | None:
+        """The state's armed forces named ("Kordovian Defence Force"), for "the Kordovian army"."""
+        if _kind_of_body(phrase) != "military":
+            return None
+        seen = self._militaries.get(state.name)
+        if seen is not None and seen[0] == len(self.clusters):
+            return seen[1]
+        found = self._find_military(state)
+        self._militaries[state.name] = (len(self.clusters), found)
+        return found
+
+    def _find_military(self, state: Cluster) -> Cluster | None:
+        marks = {state.name.lower(), self._adjective(state).lower()}
+        marks |= {d.lower() for d, s in self.lex.demonyms.items() if s == state.name}
+        for head in MILITARY_HEADS:
+            for c in self._lookups.orgs_by_head.get(head):
+                words = c.key.split()
+                if not c.key.startswith("inst:") and len(words) > 1 and any(w in marks for w in words[:-1]):
+                    return c
+        return None
 
     def org_named(self, name: str) -> Cluster | None:
         """The organisation of this document that a name (an author, a site) refers to, if any."""
@@ -806,6 +1260,10 @@ class ActorIndex:
         span = self.doc[toks[0].i : toks[-1].i + 1]
         if self._dateline(span) or (len(span) > 1 and any(t.text in self.lex.demonyms for t in span)):
             return None
+        if self._not_a_name(span, "ORG") or (
+            span.end < len(self.doc) and self.doc[span.end].lower_ in self.lex.product_nouns
+        ):
+            return self._owner_of(tok)
         text = span.text
         country = self.country_of(text)
         if country:
@@ -827,6 +1285,14 @@ class ActorIndex:
         for t in span:
             self.token_actor[t.i] = c
         return c
+
+    def _owner_of(self, tok: Token) -> Cluster | None:
+        """ "Kordo's Community Guidelines say…": a product's words speak for the actor that owns it."""
+        for ch in tok.children:
+            if ch.dep_ == "poss" and ch.pos_ in ("PROPN", "NOUN") and not ch.is_lower:
+                known = self.token_actor.get(ch.i) or self._org_text(ch.text) or self._person_for(ch.text)
+                return known or self.proper_name(ch)
+        return None
 
     def _shorter_person(self, words: set[str]) -> Cluster | None:
         """The first person whose name words are some of these, found by looking up each subset."""
@@ -887,7 +1353,7 @@ class ActorIndex:
             name = c.name
             if c.kind == "state":
                 name = self.lex.state_names.get(c.name, c.name)
-            aliases = [s for s in c.surfaces if s != name]
+            aliases = [s for s in c.surfaces if s != name and self._alias_fits(c, s)]
             if c.kind == "state" and c.name != name and c.name not in aliases:
                 aliases.insert(0, c.name)
             c.id = f"a{n}"
@@ -903,6 +1369,31 @@ class ActorIndex:
             )
         return out
 
+    def _alias_fits(self, c: Cluster, surface: str) -> bool:
+        """Whether a surface is a name of this actor worth listing.
+
+        "the authorities", "regime" are no names, and glued to a state by a
+        guess they would let it pass for another one; "European leaders" or
+        "Kordovian officials" name others than this state.
+        """
+        words = re.findall(r"[^\W\d_][\w'’-]*", surface)
+        if not words or DATELINE_ALIAS.match(surface):
+            return False
+        head = words[-1].lower()
+        generic = self.lex.state_heads | {"governments"}
+        if head in generic and not any(w[0].isupper() and w.lower() not in generic for w in words):
+            return False
+        own = c.state or (c.name if c.kind == "state" else None)
+        if own is None:
+            return True
+        for w in words:
+            if w.lower() in self.lex.regions:
+                return False
+            other = self.country_of(w)
+            if other is not None and self.lex.country_aliases.get(other, other) != own:
+                return False
+        return True
+
 
 class _Lookups:
     """The indexes behind ActorIndex's lookups, kept in step with each new actor, rename, title and head.
@@ -916,6 +1407,7 @@ class _Lookups:
         self.people_with: Buckets[Cluster] = Buckets()  # one name word → entries of ActorIndex.people
         self.people_at: dict[int, list[int]] = {}  # id(cluster) → its places in ActorIndex.people
         self.persons_by_words: Buckets[Cluster] = Buckets()  # set of name words → persons
+        self.people_by_shape: Buckets[Cluster] = Buckets()  # word count and first letters → persons
         self.orgs_by_key: Buckets[Cluster] = Buckets()
         self.orgs_by_initials: Buckets[Cluster] = Buckets()  # initials of the name
         self.orgs_by_bare_key: Buckets[Cluster] = Buckets()  # the key without spaces
@@ -968,6 +1460,7 @@ class _Lookups:
         toks = c.name_tokens()
         if c.kind == "person" and toks:
             self.persons_by_words.add(frozenset(toks), c.seq, c)
+            self.people_by_shape.add(_shape(toks), c.seq, c)
         if c.kind == "organization":
             self.orgs_by_initials.add(initials(c.name), c.seq, c)
         self._index_person(c, self.people_at.get(id(c), []))
@@ -976,6 +1469,7 @@ class _Lookups:
         toks = c.name_tokens()
         if c.kind == "person" and toks:
             self.persons_by_words.remove(frozenset(toks), c)
+            self.people_by_shape.remove(_shape(toks), c)
         if c.kind == "organization":
             self.orgs_by_initials.remove(initials(c.name), c)
         for _ in self.people_at.get(id(c), []):
@@ -1074,3 +1568,54 @@ def _np_text(tok: Token, stop: Token | None = None) -> str:
     text = " ".join(t.text for t in toks)
     text = re.sub(r"\s+([,.’'])", r"\1", text)
     return text.strip(" ,")
+
+
+def _without_article(words: list[str]) -> list[str]:
+    """ "el diario" → "diario": an article of another language leads many names."""
+    return words[1:] if len(words) > 1 and words[0] in FOREIGN_ARTICLES else words
+
+
+def _head_of(short: list[str], long: list[str]) -> bool:
+    """ "fact finding mission" heads "un fact finding mission for kordo"; "diario" starts "diario de kordo".
+
+    The short name is the run of words ending the long name's head (its
+    words before "of", "for", "de"…), or the long name's start up to such a
+    word.
+    """
+    if len(short) >= len(long):
+        return False
+    cut = next((k for k, w in enumerate(long) if w in NAME_PREPOSITIONS), len(long))
+    head = long[:cut]
+    if len(short) >= 2 and len(short) < len(head) and head[-len(short) :] == short:
+        return True
+    return cut == len(short) and cut < len(long) and long[:cut] == short
+
+
+def _shape(toks: list[str]) -> tuple[int, str]:
+    """What two spellings of one name share: the number of words and their first letters."""
+    return len(toks), "".join(t[0] for t in toks)
+
+
+def _alike(a: list[str], b: list[str]) -> bool:
+    """Word by word nearly the same spelling ("Keikal"/"Keikel"), and long enough to judge."""
+    whole = SequenceMatcher(None, " ".join(a), " ".join(b)).ratio()
+    if len(a) == 1:
+        return min(len(a[0]), len(b[0])) >= 6 and whole >= 0.85
+    return whole >= 0.8 and all(
+        SequenceMatcher(None, x, y).ratio() >= 0.74 for x, y in zip(a, b, strict=True)
+    )
+
+
+def _kind_of_body(phrase: str) -> str:
+    """ "army", "forces", "military": one body under several words, so one key."""
+    return "military" if phrase in MILITARY else phrase
+
+
+def _heading_line(line: str) -> bool:
+    """Short, without a sentence's end, and most of its longer words capitalised."""
+    text = line.strip(" *_#\t")
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    long = [w for w in words if len(w) > 3]
+    if not 2 <= len(words) <= 14 or len(long) < 2 or text.endswith((".", "!", "?", ".”", '."', ":")):
+        return False
+    return bool(sum(w[0].isupper() for w in long) >= 0.7 * len(long))
