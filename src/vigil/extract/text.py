@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
+from vigil.extract.dates import MONTHS
 from vigil.extract.resources import load_yaml
 from vigil.model import Caption
 
@@ -71,6 +72,11 @@ class _Patterns:
     caption_marker: list[re.Pattern[str]]
     byline: re.Pattern[str]
     credit_line: re.Pattern[str]
+    stopwords: frozenset[str]
+    link_label: re.Pattern[str]
+    list_heading: re.Pattern[str]
+    stamp_label: re.Pattern[str]
+    appeal_start: re.Pattern[str]
 
 
 @cache
@@ -85,6 +91,11 @@ def patterns() -> _Patterns:
         caption_marker=[re.compile(p, re.I) for p in data["caption_marker"]],
         byline=re.compile(data["byline"]),
         credit_line=re.compile(data["credit_line"]),
+        stopwords=frozenset(data["stopwords"].split()),
+        link_label=re.compile(rf"^(?:{data['link_label']})\s*[:|»›>]\s*(?P<rest>\S.*)$", re.I),
+        list_heading=re.compile(rf"(?:{data['list_heading']})\s*[:.]?", re.I),
+        stamp_label=re.compile(rf"^(?:{data['stamp_label']})\s*[:|]?\s*", re.I),
+        appeal_start=re.compile(rf"(?:{data['appeal_start']})\b", re.I),
     )
 
 
@@ -254,11 +265,364 @@ def _word_count(s: str) -> int:
     return len(s.split())
 
 
+# --- The shape of a line -------------------------------------------------------------
+# Boilerplate is told from prose by its shape, as jusText does, not by the words of a
+# known site: prose is long, ends its sentences and is dense in function words; menus,
+# site names, widgets, stamps and headline lists are short, unpunctuated and sparse in
+# them. A line of uncertain shape takes the class of the prose or furniture around it.
+
+WEEKDAY = re.compile(r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?", re.I)
+ZONE = re.compile(r"utc|gmt|[ecmp][sd]t|bst|ces?t|ees?t|ist|hkt|sgt|jst|kst|wib|msk", re.I)
+STAMP_TOKEN = re.compile(
+    r"\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d{2}|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:t[\d:.]+(?:z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?|[ap]\.?m\.?|[+-]\d{2}:?\d{2}|at|on|of|the|and",
+    re.I,
+)
+NUMERIC_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]*_]*$")
+WIDGET = re.compile(r"\d\s*°|℃|℉")
+QUOTES = '"“”«»„'
+HEADER_LINES = 60  # how far down a headline is looked for; this also bounds `_printed_twice`'s pairs
+SIGN_OFF = re.compile(
+    r"^[a-z]{1,4}(?:/[a-z]{1,4})+\s*(?:\([^()]{1,80}\))?$"
+)  # "ab/cd (Agency)": editors' initials
+
+
+def date_stamp(line: str) -> str | None:
+    """The date of a line that is nothing but a date ("Tue Nov 14, 2017 06:53PM", "Posted: 12 March 2021").
+
+    Such a line is a page stamp, never a sentence of the story; its date is metadata.
+    """
+    s = line.strip().strip("*_ ")
+    m = patterns().stamp_label.match(s)
+    rest = s[m.end() :] if m and m.end() else s
+    tokens = [t.strip(".,") for t in re.split(r"[\s,|·•()–—]+", rest) if t.strip(".,-")]
+    if not tokens or len(tokens) > 10:
+        return None
+    month = any(t.lower() in MONTHS for t in tokens)
+    for t in tokens:
+        low = t.lower()
+        if low not in MONTHS and not any(rx.fullmatch(t) for rx in (WEEKDAY, ZONE, STAMP_TOKEN)):
+            return None
+    year = any(re.fullmatch(r"(?:19|20)\d{2}", t) for t in tokens)
+    numeric = any(NUMERIC_DATE.fullmatch(t) or NUMERIC_DATE.match(t) for t in tokens)
+    return rest.strip() if (month and year) or numeric else None
+
+
+def _words(s: str) -> list[str]:
+    return WORD.findall(s)
+
+
+def _sentence_end(s: str) -> bool:
+    """A full stop, question or exclamation mark, before any closing quotes: ":" or ";" end no sentence."""
+    return bool(SENTENCE_END.search(s.rstrip()))
+
+
+def _stop_density(words: list[str]) -> float:
+    stops = patterns().stopwords
+    return sum(w.lower() in stops for w in words) / len(words) if words else 0.0
+
+
+def _capitalised(words: list[str]) -> float:
+    return sum(w[:1].isupper() for w in words) / len(words) if words else 0.0
+
+
+def _classify(text: str) -> str:
+    """jusText's context-free class of a paragraph: good, near (near-good), short or bad."""
+    s = text.strip().strip("*_ ")
+    tokens = s.split()
+    words = _words(s)
+    density = _stop_density(words)
+    ends = _sentence_end(s)
+    if WIDGET.search(s) and len(tokens) <= 12:
+        return "bad"  # "Lagos 31°C Partly cloudy": a weather widget
+    if tokens and len(words) < 0.5 * len(tokens) and not ends and len(tokens) <= 12:
+        return "bad"  # mostly figures: a ticker or a score line
+    if len(words) >= 6 and density == 0 and _capitalised(words) >= 0.8 and not ends:
+        return "bad"  # "Home News World Sport Business": a menu run together
+    if (ends and len(words) >= 10 and density >= 0.15) or (len(words) >= 30 and density >= 0.2):
+        return "good"
+    if s.endswith("!") and not any(q in s for q in QUOTES + "'’"):
+        return "short"  # "Find a job!": a call to action, unless someone is quoted
+    if (ends and len(words) >= 3 and (density > 0 or any(q in s for q in QUOTES))) or (
+        len(words) >= 10 and density >= 0.2
+    ):
+        return "near"
+    return "short"
+
+
+def _nearest(classes: list[str], step: int, skip_near: bool) -> list[str]:
+    """For each paragraph, the class of the nearest one in a direction that is not short (edges count as bad).
+
+    Computed in one sweep, so that a long run of short lines costs linear time.
+    """
+    out = ["bad"] * len(classes)
+    last = "bad"
+    order = range(len(classes)) if step > 0 else range(len(classes) - 1, -1, -1)
+    for i in order:
+        out[i] = last
+        c = classes[i]
+        if c in ("good", "bad") or (c == "near" and not skip_near):
+            last = c
+    return out
+
+
+def in_context(classes: list[str]) -> list[bool]:
+    """Which paragraphs are kept once short and near-good ones take the class of their neighbours.
+
+    jusText's rules: a short line goes with prose on both sides and with furniture on
+    both, and between the two it is kept only when a near-good line stands by it on the
+    furniture side; a near-good line falls only between furniture on both sides.
+    """
+    prev, nxt = _nearest(classes, 1, True), _nearest(classes, -1, True)
+    prev_near, next_near = _nearest(classes, 1, False), _nearest(classes, -1, False)
+    keep: list[bool] = []
+    for i, c in enumerate(classes):
+        if c == "short" and prev[i] == nxt[i]:
+            keep.append(prev[i] == "good")
+        elif c == "short":
+            keep.append(
+                (prev[i] == "bad" and prev_near[i] == "near") or (nxt[i] == "bad" and next_near[i] == "near")
+            )
+        elif c == "near":
+            keep.append(not (prev[i] == "bad" == nxt[i]))
+        else:
+            keep.append(c == "good")
+    return keep
+
+
+READER = re.compile(r"\b(?:you|your)\b", re.I)
+OURS = re.compile(r"\b(?:we|us|our)\b", re.I)
+
+
+def _addresses_reader(text: str, strict: bool) -> bool:
+    """The publisher speaking to the reader ("Your donations keep our reporters…"), not quoting anyone.
+
+    Strict asks for both "you" and "we" and a first word that turns to the reader ("Your",
+    "Subscribe"): an explainer may say "you" and "we" too, but opens on its subject.
+    """
+    if any(q in text for q in QUOTES) or not OURS.search(text) or _word_count(text) > 60:
+        return False
+    return not strict or (
+        bool(READER.search(text)) and bool(patterns().appeal_start.match(text.strip("*_ ")))
+    )
+
+
+def _boxes(lines: list[_Line]) -> None:
+    """A heading over a paragraph in which the publisher addresses the reader is a box set into the story.
+
+    A newsletter heading (already removed as boilerplate) takes any "our" paragraph under
+    it; another heading only one that says both "you" and "we". A crosshead opens prose
+    that reports, which neither does.
+    """
+    for h, ln in enumerate(lines):
+        if not ln.heading or ln.role not in ("body", "removed"):
+            continue
+        strict = ln.role == "body"
+        box: list[int] = []
+        for i in range(h + 1, len(lines)):
+            if lines[i].heading or len({lines[k].block for k in box}) > 2:
+                break
+            if lines[i].role != "body":
+                continue
+            if not _addresses_reader(lines[i].text, strict):
+                break
+            box.append(i)
+        if box:
+            for i in (h, *box):
+                lines[i].role = "removed"
+
+
+def _emphasised_blocks(lines: list[_Line]) -> None:
+    """A paragraph set wholly in italics is a caption, credit or editor's note beside the story.
+
+    A note in brackets ("(Update: …)") is read as part of the story; bold lines are crossheads.
+    """
+    by_block: dict[int, list[_Line]] = {}
+    for ln in lines:
+        if ln.role == "body":
+            by_block.setdefault(ln.block, []).append(ln)
+    marked = [block for block in by_block.values() if _emphasised(block)]
+    if len(marked) > 0.3 * len(by_block):
+        return  # a page set mostly in italics says nothing by it
+    for block in marked:
+        for ln in block:
+            ln.role = "removed"
+
+
+def _emphasised(block: list[_Line]) -> bool:
+    """Whether a block opens and closes on one emphasis mark, so that the mark spans it whole."""
+    first, last = block[0].text.strip(), block[-1].text.strip()
+    if len(first) < 2 or first[0] not in "*_" or first[1] in "*_ " or not last.endswith(first[0]):
+        return False
+    inner = strip_links(" ".join(ln.text.strip() for ln in block)).strip("*_ ")
+    return not inner.startswith("(") and bool(_words(inner))
+
+
+def _link_line(s: str) -> bool:
+    """ "Read more: <another page's headline>": a label and a headline that ends no sentence."""
+    m = patterns().link_label.match(s)
+    if m is None:
+        return False
+    rest = m.group("rest")
+    return _word_count(rest) <= 20 and (not _sentence_end(rest) or rest.rstrip().endswith("?"))
+
+
+def _trailing_credit(s: str) -> tuple[str, str] | None:
+    """A caption that ends on its photographer's name, unpunctuated: "… on August 16. Jane Roe, Agency"."""
+    if _sentence_end(s):
+        return None
+    parts = sentences(s)
+    if len(parts) < 2 or not _sentence_end(parts[-2]):
+        return None
+    credit = parts[-1].strip()
+    words = _words(credit)
+    if not 2 <= len(words) <= 6 or _stop_density(words) > 0 or _capitalised(words) < 1:
+        return None
+    return s[: len(s) - len(credit)].strip(), credit
+
+
+def _title_candidates(lines: list[_Line]) -> list[_Line]:
+    """Body lines above the first sentence of prose that could be a headline (within a header's length)."""
+    out: list[_Line] = []
+    for ln in [ln for ln in lines if ln.role == "body"][:HEADER_LINES]:
+        t = ln.text.strip()
+        if _sentence_end(t) and _word_count(t) >= 8:
+            break
+        if not _ends_sentence(t) and 2 <= _word_count(t) <= 25 and not DATE_LINE.match(t):
+            out.append(ln)
+    return out
+
+
+def _first_line_title(lines: list[_Line]) -> str | None:
+    """The page's first line is its headline when it reads like one, past a menu, widget or site name.
+
+    A site name is told by being printed again further down (a headline printed twice
+    was already taken by `_printed_twice`). When nothing past such lines reads like a
+    headline, the first line is taken after all: a headline in title case can look
+    like a menu.
+    """
+    body = [ln for ln in lines if ln.role == "body"][:HEADER_LINES]
+    counts: dict[str, int] = {}
+    for ln in body:
+        counts[_norm(ln.text)] = counts.get(_norm(ln.text), 0) + 1
+    k = 0
+    while (
+        k < len(body)
+        and not _ends_sentence(body[k].text)
+        and (_classify(body[k].text) == "bad" or counts[_norm(body[k].text)] > 1)
+    ):
+        k += 1
+    for at in (k, 0):
+        if _headline_at(body, at):
+            body[at].role = "title"
+            return body[at].text.strip()
+    return None
+
+
+def _headline_at(body: list[_Line], k: int) -> bool:
+    """Whether body line k could be a headline: short, unpunctuated, not a date, not continued below."""
+    first = body[k] if k < len(body) else None
+    if (
+        first is None
+        or _ends_sentence(first.text)
+        or _word_count(first.text) > 25
+        or DATE_LINE.match(first.text)
+    ):
+        return False
+    nxt = body[k + 1] if k + 1 < len(body) else None
+    return nxt is None or nxt.block != first.block or not nxt.text[:1].islower()
+
+
+def _longest_candidate(lines: list[_Line]) -> str | None:
+    """Above the first prose, the headline is the longest line that reads like one: site names are shorter."""
+    cands = [
+        ln
+        for ln in _title_candidates(lines)
+        if _word_count(ln.text) >= 5 and _stop_density(_words(ln.text)) > 0
+    ]
+    if not cands:
+        return None
+    best = max(cands, key=lambda ln: _word_count(ln.text))
+    best.role = "title"
+    return best.text.strip()
+
+
+def _repeats(a: str, b: str) -> bool:
+    """Whether one line prints the other again, give or take a counter or a label ("Headline 1")."""
+    x, y = _norm(a), _norm(b)
+    if len(x) > len(y):
+        x, y = y, x
+    if x == y:
+        return bool(x)
+    return _word_count(x) >= 3 and y.startswith(x + " ") and _word_count(y[len(x) :]) <= 2
+
+
+def _printed_twice(lines: list[_Line]) -> str | None:
+    """A headline the header prints twice (page title and heading) is the title; a site name is too short."""
+    cands = _title_candidates(lines)
+    for i, ln in enumerate(cands):
+        if _word_count(ln.text) >= 4 and any(_repeats(ln.text, o.text) for o in cands[i + 1 :]):
+            ln.role = "title"
+            return ln.text.strip()
+    return None
+
+
+def _shape_pass(lines: list[_Line]) -> None:
+    """Drop the paragraphs whose shape, in the context of their neighbours, is not prose."""
+    body = [ln for ln in lines if ln.role == "body"]
+    runs = _runs(body)
+    texts = [strip_links(" ".join(body[k].text.strip() for k in run)) for run in runs]
+    classes = [_classify(t) for t in texts]
+    _repeated_runs(texts, classes)
+    _headline_lists(texts, classes)
+    if "good" not in classes:
+        return  # no prose to measure against: a short note is kept whole
+    for run, keep in zip(runs, in_context(classes), strict=True):
+        if not keep:
+            for k in run:
+                body[k].role = "removed"
+
+
+def _repeated_runs(texts: list[str], classes: list[str]) -> None:
+    """A label the page prints twice is furniture (a site name); prose printed twice is kept once.
+
+    A short sentence said twice ("No.") is left alone: a story may well repeat it.
+    """
+    seen: dict[str, int] = {}
+    for i, t in enumerate(texts):
+        key = _norm(t)
+        if key not in seen:
+            seen[key] = i
+        elif _word_count(t) >= 10:
+            classes[i] = "bad"
+        elif not _sentence_end(t):
+            classes[i] = classes[seen[key]] = "bad"
+
+
+def _headline_lists(texts: list[str], classes: list[str]) -> None:
+    """A heading that opens a list of other pages ("Latest Headlines"), and the headlines under it."""
+    heading_rx = patterns().list_heading
+    i = 0
+    while i < len(texts):
+        if classes[i] != "good" and heading_rx.fullmatch(texts[i].strip().strip("*_#: ")):
+            classes[i] = "bad"
+            j = i + 1
+            while j < len(texts) and classes[j] in ("short", "near", "bad") and not _sentence_end(texts[j]):
+                classes[j] = "bad"
+                j += 1
+            i = j
+        else:
+            i += 1
+
+
 @dataclass
 class _Line:
     text: str
     role: str = "body"  # body | removed | caption | title | subtitle | byline | header
     block: int = 0
+    heading: bool = False
 
 
 def _front_matter(lines: list[str], meta: dict[str, str]) -> int:
@@ -394,10 +758,12 @@ def structure(raw: str, budget: Budget | None = None) -> Article:
             continue
         lines.append(_Line(text=s.rstrip(), role="removed" if i < skip else "body", block=block))
     _dump_sections(lines, meta)
+    _emphasised_blocks(lines)
 
     art = Article(text="")
     title: str | None = None
     seen_body = False
+    seen_prose = False  # a stamp above the story dates the page; one inside it may date an event
     for idx, ln in enumerate(lines):
         if budget is not None:
             budget.check()
@@ -409,12 +775,20 @@ def structure(raw: str, budget: Budget | None = None) -> Article:
             meta.setdefault(h[0].lower(), h[1])
             ln.role = "header"
             continue
+        if not hm and (stamp := date_stamp(s)) is not None:
+            ln.role = "removed"  # a page stamp: its date is metadata, the line no part of the story
+            if not seen_prose or p.stamp_label.match(s.strip("*_ ")):
+                meta.setdefault("date stamp", stamp)
+            continue
         if hm:
+            ln.heading = True
             if title is None and not seen_body:
                 title = strip_links(hm.text).strip()
                 ln.role = "title"
             else:
                 ln.text = strip_links(hm.text).strip()
+                if is_boilerplate(ln.text):
+                    ln.role = "removed"
             continue
         if MD_IMAGE.match(s) or URL_TEXT.match(s):
             ln.role = "removed"
@@ -437,7 +811,8 @@ def structure(raw: str, budget: Budget | None = None) -> Article:
             ln.role = "caption"
             art.captions.append(cap)
             continue
-        if is_boilerplate(strip_links(s)):
+        plain = MD_BULLET.sub("", strip_links(s), count=1)
+        if is_boilerplate(plain) or _link_line(plain) or SIGN_OFF.match(plain):
             ln.role = "removed"
             continue
         if p.credit_line.match(s) and not URL_TEXT.match(s):
@@ -461,35 +836,26 @@ def structure(raw: str, budget: Budget | None = None) -> Article:
             ln.role = "caption"
             art.captions.append(Caption(text=s))
             continue
-        bm = p.byline.match(s)
+        last_of_block = idx + 1 == len(lines) or lines[idx + 1].block != ln.block
+        if last_of_block and (tc := _trailing_credit(strip_links(s))) is not None:
+            ln.role = "caption"
+            art.captions.append(Caption(text=tc[0], credit=tc[1]))
+            continue
+        bm = p.byline.match(MD_BULLET.sub("", s, count=1))
         if bm and _word_count(s) <= 14:
             ln.role = "byline"
             art.authors.append(bm.group("names").strip())
             continue
         seen_body = True
+        seen_prose = seen_prose or (_sentence_end(s) and _word_count(s) >= 8)
         ln.text = strip_links(ln.text)
 
     _duplicate_captions(lines, art)
+    _boxes(lines)
     _densest_region(lines)
 
-    body = [ln for ln in lines if ln.role == "body"]
-    title = title or meta.get("title") or None
-    if (
-        title is None
-        and body
-        and not _ends_sentence(body[0].text)
-        and _word_count(body[0].text) <= 25
-        and not DATE_LINE.match(body[0].text)
-    ):
-        nxt = body[1] if len(body) > 1 else None
-        if nxt is None or nxt.block != body[0].block or not nxt.text[:1].islower():
-            body[0].role = "title"
-            title = body[0].text.strip()
-    # repeated headline lines inside the body are page furniture
-    norm_title = _norm(title) if title else None
-    for ln in lines:
-        if ln.role == "body" and norm_title is not None and _norm(ln.text) == norm_title:
-            ln.role = "removed"
+    title = _title(lines, title or meta.get("title") or None)
+    _shape_pass(lines)
     _subtitle(lines, art)
     if art.subtitle is None and meta.get("description"):
         art.subtitle = meta["description"].strip()
@@ -503,11 +869,21 @@ def structure(raw: str, budget: Budget | None = None) -> Article:
             art.authors = [a.strip() for a in re.split(r",|;| and ", meta[key]) if a.strip()] + art.authors
             break
     art.authors = _dedupe_names(art.authors)
-    for key in ("publish date", "published", "date", "timestamp", "scraped at"):
+    for key in ("publish date", "published", "date", "timestamp", "scraped at", "date stamp"):
         if meta.get(key) and key != "scraped at":
             art.published = meta[key]
             break
     return art
+
+
+def _title(lines: list[_Line], title: str | None) -> str | None:
+    """The headline, looked for in the header when no heading or metadata gave it; its reprints go."""
+    title = title or _printed_twice(lines) or _first_line_title(lines) or _longest_candidate(lines)
+    if title is not None:
+        for ln in lines:
+            if ln.role == "body" and _repeats(ln.text, title):
+                ln.role = "removed"  # the headline printed again over the story: page furniture
+    return title
 
 
 def _inline(lines: list[_Line], i: int) -> bool:
