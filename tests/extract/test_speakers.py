@@ -133,3 +133,60 @@ def test_quotes_are_the_sources_own_words_with_their_spans() -> None:
     assert [text[a:b] for a, b in added.quote_spans] == ["He is weak,", "but he will not give up."]
     for st in r.statements:
         assert st.quote is None or st.quote in text
+
+
+INSTITUTIONS = """Belarus arrests
+
+Police in Belarus detained 40 protesters on Sunday, and police have acknowledged that two of them were injured.
+
+Belarus's public broadcaster said the protest was organised from abroad.
+
+Russian diplomats have offered to mediate between the two sides.
+
+The army, which admitted that soldiers had fired warning shots, said no one was hurt.
+
+The foreign ministry said: "These are internal matters."
+
+The interior ministry was accused of hiding the arrests. The ministry denied it on Friday.
+
+Nordhall Mining, a company with mines in the north, was accused of dumping waste. The company rejected the claim.
+
+Tomas Reyes, a lawyer for one of the detainees, said his client had been beaten.
+"""
+
+NOUN_CUES = """Belarus court
+
+Belarus jailed twelve opposition leaders in March. Despite the government's claims that the detainees were well treated, their families were not allowed to visit.
+
+A ruling by the supreme court of Belarus that the arrests were lawful was published on Monday.
+
+The interior ministry of Belarus ordered the police to release the injured.
+
+The army ordered a strike on the depot.
+"""
+
+
+def test_a_generic_institution_is_qualified_by_its_state_or_possessor() -> None:
+    r = extract_text(INSTITUTIONS)
+    assert [n for _, n in speakers(r, "police have acknowledged")] == ["Belarusian police"]
+    assert [n for _, n in speakers(r, "public broadcaster said")] == ["Belarusian public broadcaster"]
+    assert [n for _, n in speakers(r, "Russian diplomats have offered")] == ["Russian diplomats"]
+    assert {n for _, n in speakers(r, "The army, which admitted")} == {
+        "Belarusian army"
+    }  # "which" is the army
+    assert [n for _, n in speakers(r, "The foreign ministry said")] == ["Belarusian foreign ministry"]
+    assert [n for _, n in speakers(r, "The ministry denied it")] == ["Belarusian interior ministry"]
+    assert [n for _, n in speakers(r, "The company rejected")] == ["Nordhall Mining"]
+    assert [n for _, n in speakers(r, "a lawyer for one of the detainees")] == [
+        "Tomas Reyes"
+    ]  # not the client
+
+
+def test_a_noun_with_its_author_and_content_is_a_speech_act() -> None:
+    r = extract_text(NOUN_CUES)
+    assert [(s.cue, s.speaker_name) for s in by_sentence(r, "Despite the government")] == [
+        ("claims", "Belarus")
+    ]
+    assert [s.cue for s in by_sentence(r, "A ruling by the supreme court")] == ["ruling"]
+    assert [k for k, _ in speakers(r, "ordered the police to release")] == ["demand"]
+    assert speakers(r, "ordered a strike") == []  # an order of an act is not speech

@@ -1177,14 +1177,28 @@ class ActorIndex:
             return c
         # no owner: the one institution of that kind the story already has
         only = self._lookups.heads.first(head)
+        qualifiers = [t.lower_ for t in tok.lefts if t.dep_ in ("amod", "compound")]
+        if only is not None and any(q not in only.name.lower() for q in qualifiers):
+            return None  # "the foreign ministry" is not the interior ministry named before
+        if only is not None and not qualifiers and self._lookups.heads.count(head) > 1:
+            only = self._latest_with_head(head, tok.idx)  # "the ministry": the one just named
+            if only is not None:
+                only.add(_np_text(tok), tok.idx, tok.idx + len(tok))
+            return only
         if only is not None and self._lookups.heads.count(head) == 1:
             only.add(_np_text(tok), tok.idx, tok.idx + len(tok))
             return only
         return None
 
+    def _latest_with_head(self, head: str, before: int) -> Cluster | None:
+        """The institution of this kind mentioned last before a point of the text."""
+        named = [c for c in self.clusters if c.head == head and c.starts and c.starts[0] < before]
+        return max(named, key=lambda c: c.last_before(before)) if named else None
+
     def home_institution(self, tok: Token, state: Cluster) -> Cluster:
         """An institution of the story's own country, named without its country ("the military")."""
-        phrase = tok.lower_
+        qualifiers = [t.lower_ for t in tok.lefts if t.dep_ in ("amod", "compound") and t.pos_ != "PROPN"]
+        phrase = " ".join([*qualifiers, tok.lower_])  # "the foreign ministry", not just "ministry"
         adjective = self._adjective(state)
         named = self._named_military(state, phrase)
         if named is not None:

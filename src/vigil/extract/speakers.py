@@ -76,16 +76,20 @@ def relative_antecedent(tok: Token) -> Token | None:
     return None
 
 
-def learn_roles(doc: Doc, index: ActorIndex) -> dict[str, list[tuple[int, Cluster]]]:
-    """Role nouns the text itself gives its actors, by apposition or copula, in reading order."""
-    roles: dict[str, list[tuple[int, Cluster]]] = {}
+def role_holders(doc: Doc, index: ActorIndex, lemma: str, before: int) -> list[Cluster]:
+    """Who the text itself gives this role noun, by apposition or copula, before a token, in order.
+
+    Read when a description needs it, not up front: a name the tagger
+    missed becomes an actor only as the reader reaches its sentence.
+    """
+    found: list[Cluster] = []
 
     def note(noun: Token, named: Token) -> None:
         actor = _named(named, index)
-        if actor is not None and noun.pos_ == "NOUN":
-            roles.setdefault(noun.lemma_.lower(), []).append((named.i, actor))
+        if actor is not None and noun.pos_ == "NOUN" and noun.lemma_.lower() == lemma:
+            found.append(actor)
 
-    for tok in doc:
+    for tok in doc[:before]:
         if tok.dep_ == "appos":
             note(tok, tok.head)  # "Ana Petrova, a linguist at…"
             note(tok.head, tok)  # "the rapporteur, Ana Petrova"
@@ -93,7 +97,7 @@ def learn_roles(doc: Doc, index: ActorIndex) -> dict[str, list[tuple[int, Cluste
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
             if subj is not None:
                 note(tok, subj)  # "Petrova is a linguist"
-    return roles
+    return found
 
 
 def _named(tok: Token, index: ActorIndex) -> Cluster | None:
@@ -112,7 +116,6 @@ class Speakers:
         self.index = index
         self.speech_nouns = speech_nouns
         self.lex = lexicon()
-        self.roles = learn_roles(doc, index)
         self.authors: list[tuple[int, Cluster]] = []  # who wrote the documents named so far
         self.described: dict[str, list[tuple[int, Cluster]]] = {}
 
@@ -177,10 +180,12 @@ class Speakers:
         if tok.pos_ != "NOUN" or not any(c.lower_ in ("the", "this", "that") for c in tok.children):
             return None
         lemma = tok.lemma_.lower()
-        for table in (self.described, self.roles):
-            earlier = [c for i, c in table.get(lemma, []) if i < tok.i]
-            if earlier:
-                return earlier[-1]
+        earlier = [c for i, c in self.described.get(lemma, []) if i < tok.i]
+        if earlier:
+            return earlier[-1]
+        holders = role_holders(self.doc, self.index, lemma, tok.i)
+        if holders:
+            return holders[-1]
         if lemma in self.lex.org_nouns:
             named = self.index.org_by_word(tok.lower_) or self.index.org_by_word(lemma)
             if named is not None and named.first < tok.idx:

@@ -297,7 +297,7 @@ class StatementReader:
             kind = "assert"  # "called the move a plot": a characterisation
         allowed = self.lex.needs_object.get(lemma)
         if allowed is not None and not (
-            any(c.dep_ in ("ccomp", "parataxis") for c in tok.children)
+            any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in tok.children)
             or self._has_quote(sent)
             or any(c.dep_ == "dobj" and c.lemma_.lower() in allowed for c in tok.children)
         ):
