@@ -162,6 +162,8 @@ class Speakers:
             if not self.is_document(tok):
                 continue
             a = self.explicit_author(tok, resolve)
+            if a is None and tok.dep_ == "pobj" and tok.head.lower_ == "in":
+                a = self._sentence_subject(tok, resolve)  # "In a report released Monday, the army said…"
             if a is None and tok.dep_ in ("dobj", "nsubjpass"):
                 verb = tok.head
                 if verb.lemma_.lower() in self.lex.author_verbs:
@@ -173,6 +175,13 @@ class Speakers:
                         a = _first_actor(agent, self.index)
             if a is not None and a.kind in SPEAKING_KINDS:
                 self.authors.append((tok.i, a))
+
+    def _sentence_subject(self, tok: Token, resolve: Resolver) -> Cluster | None:
+        verb = tok.head.head
+        if verb.pos_ not in ("VERB", "AUX") or tok.head.dep_ != "prep":
+            return None
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return resolve(subj) if subj is not None else None
 
     # ---- descriptions ---------------------------------------------------------
     def pointed_back(self, tok: Token) -> Cluster | None:
@@ -203,7 +212,11 @@ class Speakers:
         dets = [c for c in tok.children if c.dep_ in ("det", "nummod", "quantmod", "poss", "advmod")]
         owner = next((c for c in dets if c.dep_ == "poss" and c.pos_ == "PRON"), None)
         fresh = any(c.lower_ in self.lex.new_determiners or c.like_num for c in tok.subtree if c.i < tok.i)
-        if owner is None and not fresh:
+        # "said the think tank of former prisoners": a definite description nothing before fits
+        introduced = any(c.lower_ == "the" for c in tok.children) and any(
+            c.dep_ == "prep" and c.lower_ in NAME_PREPS for c in tok.rights
+        )
+        if owner is None and not fresh and not introduced:
             return None
         owned = resolve(owner) if owner is not None else None
         if owner is not None and owned is None:
@@ -245,8 +258,12 @@ class Speakers:
         end_tok = tok
         for ch in tok.rights:
             if ch.dep_ == "prep" and ch.lower_ in NAME_PREPS:
-                tail = [t for t in ch.subtree if not t.is_punct]
-                if tail and all(t.dep_ in NAME_DEPS or t.pos_ == "PROPN" for t in tail):
+                tail: list[Token] = []
+                for t in ch.subtree:  # up to a clause or a comma: "…prisoners, which monitors…"
+                    if t.is_punct or not (t.dep_ in NAME_DEPS or t.pos_ == "PROPN"):
+                        break
+                    tail.append(t)
+                if len(tail) > 1:
                     words.extend(tail)
                     end_tok = tail[-1]
                 break

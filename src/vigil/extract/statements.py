@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 SPONSOR_VERBS = frozenset(
     ["commission", "hire", "appoint", "employ", "mandate", "task", "fund", "lead", "convene"]
 )
+UNDONE = frozenset(["fail", "refuse", "decline", "neglect", "omit", "forget"])
 SPECIFIC: tuple[StatementKind, ...] = ("accuse", "deny", "demand", "commit")
 CLIMB_DEPS = {
     "xcomp",
@@ -308,6 +309,8 @@ class StatementReader:
                 return None
         if any(c.dep_ == "neg" for c in tok.children) and kind != "deny":
             return None
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in UNDONE:
+            return None  # "failed to testify", "declined to comment": no speech was made
         obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
         if (
             obj is not None
@@ -342,8 +345,8 @@ class StatementReader:
 
     def _other_agent(self, tok: Token) -> bool:
         """ "said the government had lied and demanded…": the first conjunct's actor may be the one acting."""
-        if tok.dep_ != "conj":
-            return False
+        if tok.dep_ != "conj" or self.lex.verbs.get(tok.lemma_.lower()) == "demand":
+            return False  # "…and urged the authorities to act": the reporter's speaker asks
         subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
         return subj is not None and self.resolve(subj) is not None
 
