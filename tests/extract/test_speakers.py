@@ -154,6 +154,8 @@ The interior ministry was accused of hiding the arrests. The ministry denied it 
 Nordhall Mining, a company with mines in the north, was accused of dumping waste. The company rejected the claim.
 
 Tomas Reyes, a lawyer for one of the detainees, said his client had been beaten.
+
+Nordhall, a video platform based in Minsk, removed twelve accounts. A Nordhall spokesperson said: "We removed the videos."
 """
 
 NOUN_CUES = """Belarus court

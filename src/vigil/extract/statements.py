@@ -495,6 +495,11 @@ class StatementReader:
                         b = idx.actor_of_token(g)
                         if b is not None and b.kind in ("person", "organization", "state"):
                             return b
+            for ch in tok.children:  # "a Nordhall spokesperson": the body the spokesperson speaks for
+                if ch.dep_ in ("compound", "poss") and ch.pos_ == "PROPN":
+                    b = idx.actor_of_token(ch) or idx.proper_name(ch)
+                    if b is not None and b.kind in ("organization", "state"):
+                        return b
         for t in tok.subtree:  # "who gave her name as Lyudmila"
             if t.lower_ in ("name", "named", "called", "identified") and t.i < self._sent(tok).end - 1:
                 j = t.i + 1
