@@ -216,3 +216,21 @@ def test_documents_introductions_and_undone_speech() -> None:
     assert [n for _, n in speakers(r, "said the think tank")] == ["think tank of former political prisoners"]
     assert [k for k, _ in speakers(r, "urged the authorities")] == ["assert", "demand"]
     assert speakers(r, "failed to testify") == [] and speakers(r, "declined to comment") == []
+
+
+ACCORDING = """Valdoria clashes
+
+According to Amnesty International, police said the protesters had been armed.
+
+According to the Lantern Foundation, 40 people were detained.
+
+Police said 12 officers were hurt, a figure the Lantern Foundation disputed.
+"""
+
+
+def test_an_outer_according_to_wins_over_the_clause_it_reports() -> None:
+    r = extract_text(ACCORDING)
+    assert [(s.cue, s.speaker_name) for s in by_sentence(r, "According to Amnesty")] == [
+        ("according to", "Amnesty International")
+    ]
+    assert [n for _, n in speakers(r, "40 people were detained")] == ["Lantern Foundation"]

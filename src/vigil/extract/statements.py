@@ -697,7 +697,10 @@ class StatementReader:
         resolved: dict[int, Cluster] = {}
         self.speakers.note_authors(sent, self.resolve)
         found = self._find_cues(sent)
-        made = 0
+        made = self._according_to(sent, found) if found else 0
+        if made:
+            self._record_subjects(sent, resolved, found)
+            return
         top = [c for c in found if c.outer is None and c.subject is not None]
         for cue in top:
             for other in top:
@@ -726,7 +729,13 @@ class StatementReader:
             self._continuation(sent)
         self._record_subjects(sent, resolved, found)
 
-    def _according_to(self, sent: Span) -> int:
+    def _according_to(self, sent: Span, found: list[Cue] | None = None) -> int:
+        """ "According to X, …": X speaks. Given the sentence's cues, only an outer phrase counts.
+
+        An "according to" on the main clause reports everything under it ("According to
+        the group, police said the men were armed" is the group's account), so it wins
+        over the cues it covers, which then only colour its kind.
+        """
         low = sent.text.lower()
         for phrase in self.lex.according_to:
             k = low.find(phrase)
@@ -741,10 +750,12 @@ class StatementReader:
             pobj = next((c for c in last.children if c.dep_ == "pobj"), None)
             if pobj is None:
                 continue
+            if found is not None and not _outer(span[0], found):
+                continue
             speaker = self._source_of(pobj)
             if speaker is None:
                 continue
-            cue = Cue(tok=span[0], kind="assert", chain=[span[0]], subject=pobj)
+            cue = Cue(tok=span[0], kind="assert", chain=[span[0]], subject=pobj, inner=list(found or []))
             self._emit(sent, cue, speaker, cue_text=phrase)
             return 1
         return 0
@@ -1056,6 +1067,12 @@ def _speaker_above(
     for i in path:
         memo[i] = found
     return found
+
+
+def _outer(prep: Token, cues: list[Cue]) -> bool:
+    """An "according to" attached to the verb every cue of the sentence sits under."""
+    head = prep.head
+    return head.dep_ == "ROOT" and all(c.tok.i == head.i or head.is_ancestor(c.tok) for c in cues)
 
 
 def _carries(noun: Token) -> bool:
