@@ -143,6 +143,8 @@ Police in Belarus detained 40 protesters on Sunday, and police have acknowledged
 
 Belarus's public broadcaster said the protest was organised from abroad.
 
+According to state media, the protesters had attacked a police station.
+
 Russian diplomats have offered to mediate between the two sides.
 
 The army, which admitted that soldiers had fired warning shots, said no one was hurt.
@@ -174,6 +176,7 @@ def test_a_generic_institution_is_qualified_by_its_state_or_possessor() -> None:
     r = extract_text(INSTITUTIONS)
     assert [n for _, n in speakers(r, "police have acknowledged")] == ["Belarusian police"]
     assert [n for _, n in speakers(r, "public broadcaster said")] == ["Belarusian public broadcaster"]
+    assert [n for _, n in speakers(r, "According to state media")] == ["Belarusian state media"]
     assert [n for _, n in speakers(r, "Russian diplomats have offered")] == ["Russian diplomats"]
     assert {n for _, n in speakers(r, "The army, which admitted")} == {
         "Belarusian army"

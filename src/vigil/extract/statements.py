@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 SPONSOR_VERBS = frozenset(
     ["commission", "hire", "appoint", "employ", "mandate", "task", "fund", "lead", "convene"]
 )
+STATE_OWNED = frozenset(
+    ["state", "state-run", "state-owned", "state-controlled", "government-run", "official"]
+)
 UNDONE = frozenset(["fail", "refuse", "decline", "neglect", "omit", "forget"])
 SPECIFIC: tuple[StatementKind, ...] = ("accuse", "deny", "demand", "commit")
 CLIMB_DEPS = {
@@ -464,6 +467,8 @@ class StatementReader:
             sponsor = self._sponsor(tok)
             if sponsor is None and self.speakers.is_document(tok):
                 return self.speakers.author(tok, self.resolve)
+            if sponsor is None and any(c.lower_ in STATE_OWNED for c in tok.lefts):
+                return self._state_owned(tok)  # "state media" is no anonymous "media"
             return sponsor
         a = idx.actor_of_token(tok)
         if a is not None:
@@ -534,6 +539,12 @@ class StatementReader:
         inst = idx.institution(tok)
         if inst is not None:
             return inst
+        if (lemma in idx.lex.institutions or low in idx.lex.institutions) and any(
+            c.lower_ in STATE_OWNED for c in tok.lefts
+        ):
+            owned = self._state_owned(tok)
+            if owned is not None:
+                return owned
         if (
             tok.lemma_.lower() in idx.lex.institutions
             and tok.lemma_.lower() not in idx.lex.state_heads
@@ -561,6 +572,11 @@ class StatementReader:
         if self.speakers.is_document(tok):
             return self.speakers.author(tok, self.resolve)
         return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
+
+    def _state_owned(self, tok: Token) -> Cluster | None:
+        """ "according to state media": the story's own state's media."""
+        home = self.index.main_state()
+        return self.index.home_institution(tok, home) if home is not None else None
 
     def _last_org(self, before: int) -> Cluster | None:
         """The organisation the text was last about: a recent subject, else the last one named."""
@@ -772,7 +788,8 @@ class StatementReader:
             return self.speakers.author(tok, self.resolve)
         if tok.pos_ in ("PROPN", "PRON") or self.index.actor_of_token(tok) is not None:
             return self.resolve(tok)
-        if tok.lemma_.lower() in self.index.lex.institutions or tok.lemma_.lower() in self.index.lex.roles:
+        words = (tok.lemma_.lower(), tok.lower_)
+        if any(w in self.index.lex.institutions or w in self.index.lex.roles for w in words):
             return self.resolve(tok)
         return None
 
