@@ -237,3 +237,26 @@ def test_an_outer_according_to_wins_over_the_clause_it_reports() -> None:
         ("according to", "Amnesty International")
     ]
     assert [n for _, n in speakers(r, "40 people were detained")] == ["Lantern Foundation"]
+
+
+BODIES = """Valdoria disputes report
+
+The Turkish coast guard said it rescued over 300 migrants in September.
+
+In a statement, the Marrow state prosecutor's office condemned the shooting and vowed to find the killers.
+
+The war has not broken Valdoria, its president Anton Kral said on Tuesday.
+
+The Lantern Foundation said the figures were low. The group also pointed to a campaign aimed at farmers.
+"""
+
+
+def test_bodies_named_by_their_parts_and_a_states_own_voice() -> None:
+    r = extract_text(BODIES)
+    assert [n for _, n in speakers(r, "coast guard said")] == ["Turkish coast guard"]
+    assert speakers(r, "prosecutor's office condemned") == [
+        ("accuse", "Marrow state prosecutor's office"),
+        ("commit", "Marrow state prosecutor's office"),
+    ]
+    assert [n for _, n in speakers(r, "its president Anton Kral said")] == ["Anton Kral"]
+    assert [n for _, n in speakers(r, "also pointed to")] == ["Lantern Foundation"]

@@ -1060,7 +1060,7 @@ class ActorIndex:
         for tok in self.doc:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.token_actor:
                 continue
-            if tok.lower_ not in self.lex.institutions and tok.lemma_.lower() not in self.lex.institutions:
+            if not self._institution_head(tok):
                 continue
             if tok.dep_ == "compound" and tok.head.lower_ in self.lex.institutions:
                 continue  # the head noun will carry it ("interior ministry spokesman")
@@ -1072,11 +1072,20 @@ class ActorIndex:
                     c.add(ch.text, ch.idx, ch.idx + len(ch))
                     self.token_actor[ch.i] = c
 
+    def _institution_head(self, tok: Token) -> bool:
+        """An institution's head noun, alone ("police") or with its compound ("coast guard")."""
+        words = {tok.lower_, tok.lemma_.lower()}
+        words |= {f"{c.lower_} {tok.lower_}" for c in tok.lefts if c.dep_ == "compound"}
+        return any(w in self.lex.institutions for w in words)
+
     def institution(self, tok: Token, create: bool = False) -> Cluster | None:
         """The actor an institutional noun phrase names, if the text ties it to one."""
         head = tok.lemma_.lower()
         if tok.lower_ in self.lex.state_heads or tok.lower_ in self.lex.institutions:
             head = tok.lower_
+        compounds = [c.lower_ for c in tok.lefts if c.dep_ == "compound"]
+        if compounds and f"{compounds[-1]} {tok.lower_}" in self.lex.institutions:
+            head = f"{compounds[-1]} {tok.lower_}"  # "the Turkish coast guard"
         if head not in self.lex.institutions and head not in self.lex.state_heads:
             return None
         owner: Cluster | None = None
@@ -1189,6 +1198,26 @@ class ActorIndex:
             only.add(_np_text(tok), tok.idx, tok.idx + len(tok))
             return only
         return None
+
+    def local_body(self, tok: Token) -> Cluster | None:
+        """ "the Marrow state prosecutor's office": an institution named by a place or body in it.
+
+        Neither a state's own body nor a named organisation the tagger saw, it
+        is still a body with a name of its own: the noun phrase as written.
+        """
+        words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ != "det"]
+        named = [self.token_actor.get(t.i) for t in words if t.pos_ == "PROPN"]
+        if not named or any(a is not None and a.kind != "place" for a in named):
+            return None  # no proper name in it, or one of an actor the phrase already belongs to
+        if any(self.country_of(t.text) for t in words):
+            return None
+        start, end = words[0].i, tok.i + 1
+        text = self.doc[start:end].text
+        c = self._new(fold(text), text, "organization")
+        c.add(text, self.doc[start].idx, tok.idx + len(tok))
+        for k in range(start, end):
+            self.token_actor.setdefault(k, c)
+        return c
 
     def _latest_with_head(self, head: str, before: int) -> Cluster | None:
         """The institution of this kind mentioned last before a point of the text."""

@@ -471,6 +471,10 @@ class StatementReader:
                 return self._state_owned(tok)  # "state media" is no anonymous "media"
             return sponsor
         a = idx.actor_of_token(tok)
+        if a is not None and a.kind in ("state", "organization", "place"):
+            own = self._own_voice(tok)
+            if own is not None:
+                return own
         if a is not None:
             return a
         for ch in tok.children:
@@ -571,7 +575,27 @@ class StatementReader:
                     return b
         if self.speakers.is_document(tok):
             return self.speakers.author(tok, self.resolve)
+        if tok.pos_ == "NOUN" and self._institutional(tok):
+            return idx.local_body(tok)
         return idx.proper_name(tok) if tok.pos_ == "PROPN" else None
+
+    def _institutional(self, tok: Token) -> bool:
+        words = {tok.lemma_.lower(), tok.lower_}
+        words |= {f"{c.lower_}'s {tok.lower_}" for c in tok.children if c.dep_ == "poss"}
+        words |= {f"{c.lower_} {tok.lower_}" for c in tok.children if c.dep_ == "compound"}
+        return any(w in self.index.lex.institutions for w in words)
+
+    def _own_voice(self, tok: Token) -> Cluster | None:
+        """ "…, Valdoria, its president Anton Kral said": the person who is the body's own voice."""
+        for ch in tok.children:
+            if ch.dep_ == "appos" and any(
+                g.dep_ == "poss" and g.lower_ in ("its", "their") for g in ch.children
+            ):
+                for t in ch.subtree:
+                    b = self.index.actor_of_token(t)
+                    if b is not None and b.kind == "person":
+                        return b
+        return None
 
     def _state_owned(self, tok: Token) -> Cluster | None:
         """ "according to state media": the story's own state's media."""
@@ -704,6 +728,8 @@ class StatementReader:
                 g = PRONOUNS[tok.lower_]
                 if speaker is not None and (speaker.kind == "person") == (g in ("m", "f")):
                     a = speaker
+            if a is None and self.speakers.is_document(tok):
+                continue  # "the figures were low" is not about whoever published figures last
             a = a or self.resolve(tok)
             if a is not None:
                 self.subject_history.append((tok.i, a))
