@@ -55,6 +55,8 @@ Freedonia's interior minister, Pavel Ortiz, has defended the court's decisions a
 Officials touted the new law as a step towards reform, saying it "protects every citizen."
 
 Troops defended the town for three days.
+
+Lena Voss has continued to face pressure since the trial.
 """
 
 QUOTES = """Valdoria hunger strike
@@ -119,6 +121,7 @@ def test_cues_for_going_on_and_for_defending_a_decision() -> None:
     assert [k for k, _ in speakers(r, "has defended the court")] == ["deny"]
     assert [n for _, n in speakers(r, "she went on")] == ["Lena Voss"]
     assert speakers(r, "Troops defended the town") == []  # defending a town is not speech
+    assert speakers(r, "continued to face pressure") == []  # carrying on is not speaking
 
 
 def test_quotes_are_the_sources_own_words_with_their_spans() -> None:

@@ -80,6 +80,7 @@ class CueLexicon:
     needs_particle: dict[str, frozenset[str]]
     needs_content: frozenset[str]
     needs_object: dict[str, frozenset[str]]
+    needs_quote: frozenset[str]
     according_to: tuple[str, ...]
     speech_nouns: frozenset[str]
     noun_cues: dict[str, StatementKind]
@@ -101,6 +102,7 @@ def cues() -> CueLexicon:
         needs_particle={k: frozenset(v) for k, v in d["needs_particle"].items()},
         needs_content=frozenset(d["needs_content"]),
         needs_object={k: frozenset(v) for k, v in d["needs_object"].items()},
+        needs_quote=frozenset(d["needs_quote"]),
         according_to=tuple(d["according_to"]),
         speech_nouns=frozenset(d["speech_nouns"]),
         noun_cues={str(w): kind for kind, words in d["noun_cues"].items() for w in words},
@@ -299,6 +301,10 @@ class StatementReader:
             if not (lemma == "call" and any(c.dep_ == "oprd" for c in tok.children)):
                 return None
             kind = "assert"  # "called the move a plot": a characterisation
+        if lemma in self.lex.needs_quote and not (
+            self._has_quote(sent) or any(c.dep_ == "ccomp" for c in tok.children)
+        ):
+            return None
         allowed = self.lex.needs_object.get(lemma)
         if allowed is not None and not (
             any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in tok.children)
