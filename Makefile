@@ -43,6 +43,8 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 	$(BIN)/python scripts/pin_model.py requirements.lock
+	@# pip checks an extra's requirement on its own: pin the extra weasel asks for
+	sed -i 's/^smart-open==\([0-9.]*\) \\/smart-open[http]==\1 \\/' requirements.lock
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
