@@ -86,8 +86,7 @@ def _phrase(head: Token) -> str:
     words = [t for t in head.subtree if t.i not in cut]
     end = next((k for k in range(len(words) - 1) if words[k + 1].i != words[k].i + 1), len(words) - 1)
     words = words[: min(end + 1, OBJECT_WORDS)]
-    doc = head.doc
-    text = doc.text[words[0].idx : words[-1].idx + len(words[-1])]
+    text = head.doc[words[0].i : words[-1].i + 1].text  # Doc.text would join the whole document
     return LEADING.sub("", text.strip(" ,.;:\n")) or head.text
 
 

@@ -76,20 +76,20 @@ def relative_antecedent(tok: Token) -> Token | None:
     return None
 
 
-def role_holders(doc: Doc, index: ActorIndex, lemma: str, before: int) -> list[Cluster]:
-    """Who the text itself gives this role noun, by apposition or copula, before a token, in order.
+def role_nouns(doc: Doc) -> dict[str, list[tuple[int, Token]]]:
+    """Where the text gives a role noun to a name, by apposition or copula: lemma → (offset, named token).
 
-    Read when a description needs it, not up front: a name the tagger
-    missed becomes an actor only as the reader reaches its sentence.
+    Read once; which actor a named token stands for is asked only when a
+    description needs it, since a name the tagger missed becomes an actor only
+    as the reader reaches its sentence.
     """
-    found: list[Cluster] = []
+    found: dict[str, list[tuple[int, Token]]] = {}
 
     def note(noun: Token, named: Token) -> None:
-        actor = _named(named, index)
-        if actor is not None and noun.pos_ == "NOUN" and noun.lemma_.lower() == lemma:
-            found.append(actor)
+        if noun.pos_ == "NOUN":
+            found.setdefault(noun.lemma_.lower(), []).append((named.i, named))
 
-    for tok in doc[:before]:
+    for tok in doc:
         if tok.dep_ == "appos":
             note(tok, tok.head)  # "Ana Petrova, a linguist at…"
             note(tok.head, tok)  # "the rapporteur, Ana Petrova"
@@ -97,6 +97,8 @@ def role_holders(doc: Doc, index: ActorIndex, lemma: str, before: int) -> list[C
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
             if subj is not None:
                 note(tok, subj)  # "Petrova is a linguist"
+    for entries in found.values():
+        entries.sort(key=lambda e: e[0])
     return found
 
 
@@ -116,6 +118,7 @@ class Speakers:
         self.index = index
         self.speech_nouns = speech_nouns
         self.lex = lexicon()
+        self.roles = role_nouns(doc)
         self.authors: list[tuple[int, Cluster]] = []  # who wrote the documents named so far
         self.described: dict[str, list[tuple[int, Cluster]]] = {}
 
@@ -153,8 +156,7 @@ class Speakers:
             return a
         if not any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children):
             return None  # "studies have found", "a report said": no document named before
-        earlier = [c for i, c in self.authors if i < tok.i]
-        return earlier[-1] if earlier else None
+        return next((c for i, c in reversed(self.authors) if i < tok.i), None)
 
     def note_authors(self, sent: Span, resolve: Resolver) -> None:
         """Remember who wrote the documents this sentence names, for "the report said" later."""
@@ -189,12 +191,12 @@ class Speakers:
         if tok.pos_ != "NOUN" or not any(c.lower_ in ("the", "this", "that") for c in tok.children):
             return None
         lemma = tok.lemma_.lower()
-        earlier = [c for i, c in self.described.get(lemma, []) if i < tok.i]
-        if earlier:
-            return earlier[-1]
-        holders = role_holders(self.doc, self.index, lemma, tok.i)
-        if holders:
-            return holders[-1]
+        earlier = next((c for i, c in reversed(self.described.get(lemma, [])) if i < tok.i), None)
+        if earlier is not None:
+            return earlier
+        for i, given in reversed(self.roles.get(lemma, [])):
+            if i < tok.i and (holder := _named(given, self.index)) is not None:
+                return holder
         if lemma in self.lex.org_nouns:
             named = self.index.org_by_word(tok.lower_) or self.index.org_by_word(lemma)
             if named is not None and named.first < tok.idx:
