@@ -263,3 +263,21 @@ def test_bodies_named_by_their_parts_and_a_states_own_voice() -> None:
     ]
     assert [n for _, n in speakers(r, "its president Anton Kral said")] == ["Anton Kral"]
     assert [n for _, n in speakers(r, "also pointed to")] == ["Lantern Foundation"]
+
+
+BETWEEN = """Valdoria war
+
+The war has not broken Valdoria, its president Anton Kral said on Tuesday, as Amnesty International marked the anniversary by vowing to keep campaigning.
+"""
+
+
+def test_a_speaker_met_between_two_cues_makes_its_own_statement_on_the_same_day() -> None:
+    r = extract_text(
+        "Kordovia invaded Valdoria in 2022.\n\n" + BETWEEN, published="2026-02-25"
+    )  # a Wednesday
+    said = by_sentence(r, "as Amnesty International marked")
+    assert [(s.kind, s.speaker_name) for s in said] == [
+        ("assert", "Anton Kral"),
+        ("commit", "Amnesty International"),
+    ]
+    assert [s.date for s in said] == ["2026-02-24", "2026-02-24"]

@@ -264,6 +264,7 @@ class StatementReader:
         # an organisation publishing in its own name: "we" in its release is the organisation
         self.publisher = next((c for a in publishers or [] if (c := index.org_named(a)) is not None), None)
         self.speakers = Speakers(doc, index, self.lex.speech_nouns)
+        self._cue_dates: list[tuple[int, str | None]] = []  # this sentence's cues and their dates
 
     def _sent(self, tok: Token) -> Span:
         """The sentence of a token, as Token.sent gives it, without walking to its edges."""
@@ -457,10 +458,21 @@ class StatementReader:
             if _second_act(c, outer, path, own_subject) and not self._other_agent(c.tok):
                 c.subject, c.chain = outer.subject, [c.tok]  # "…, asking for…": its own speech act
                 continue
+            if path[0] not in ("ccomp", "xcomp") and self._subject_between(c, outer):
+                continue  # "…, as the Kremlin marked the day by vowing…": the Kremlin vows
             if path[0] in ("ccomp", "xcomp") or not own_subject:
                 c.outer = outer
                 outer.inner.append(c)
         return found
+
+    def _subject_between(self, c: Cue, outer: Cue) -> bool:
+        """A cue whose climb met a subject of its own, an actor other than the outer cue's speaker."""
+        if c.subject is None or outer.subject is None or c.subject.i == outer.subject.i:
+            return False
+        if c.subject.head.i == outer.tok.i or c.subject.i in {t.i for t in outer.subject.subtree}:
+            return False
+        a = self.index.actor_of_token(c.subject)
+        return a is not None and a.kind in ("person", "organization", "state")
 
     # ---- actors -------------------------------------------------------------
     def resolve(self, tok: Token) -> Cluster | None:
@@ -922,6 +934,7 @@ class StatementReader:
         if kind == "accuse" and target is not None:
             self.accused.add(target.key)
         date = self._date(sent, cue)
+        self._cue_dates = [(i, d) for i, d in self._cue_dates if i >= sent.start] + [(cue.tok.i, date)]
         sid = f"s{len(self.statements) + 1}"
         spans = self._quote_spans(sent.start_char, sent.end_char)
         quote = self.text[spans[0][0] : spans[0][1]] if spans else None
@@ -1088,6 +1101,9 @@ class StatementReader:
                     return st.date
                 if st.span[0] < sent.start_char:
                     break
+        for i, date in self._cue_dates:  # "X said Tuesday, as Y marked the day by vowing…": that Tuesday
+            if date and self.doc[i].is_ancestor(cue.tok):
+                return date
         return None
 
 
