@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_store.py
 	$(BIN)/python scripts/bench_monitor.py
+	$(BIN)/python scripts/bench_ingest.py
 	$(BIN)/python scripts/bench_web.py
 
 # Re-resolve the pinned dependencies (needs network); keeps only the model's wheel hash.

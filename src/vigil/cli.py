@@ -110,13 +110,10 @@ def show(result: Extraction) -> None:
     out.print(actors)
 
 
-from vigil import cli_audit, cli_cases, cli_monitor, cli_store, cli_web  # noqa: E402  (one app)
+from vigil import cli_audit, cli_cases, cli_ingest, cli_monitor, cli_store, cli_watch, cli_web  # noqa: E402
 
-cli_store.register(app)
-cli_cases.register(app)
-cli_monitor.register(app)
-cli_audit.register(app)
-cli_web.register(app)
+for _noun in (cli_store, cli_cases, cli_monitor, cli_audit, cli_web, cli_ingest, cli_watch):
+    _noun.register(app)  # one app, one module a noun
 
 
 @app.command()

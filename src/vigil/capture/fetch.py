@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -102,6 +103,20 @@ def resolve(host: str, port: int) -> list[str]:
     return seen
 
 
+def guard(host: str, port: int, *, allow_private: bool, allowed: frozenset[str] = frozenset()) -> str:
+    """The address to connect to for host:port, every address it resolves to checked first."""
+    ips = resolve(host, port)
+    if not allow_private:
+        for ip in (i for i in ips if i not in allowed):
+            why = check_address(ip)
+            if why:
+                raise FetchRefused(
+                    f"refused {host}: it resolves to {ip}, a {why} address "
+                    "(--allow-private opens it for a lab)"
+                )
+    return ips[0]
+
+
 def fetch(
     url: str,
     *,
@@ -110,8 +125,12 @@ def fetch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float = 30.0,
     max_redirects: int = 5,
+    headers: Sequence[tuple[str, str]] = (),
 ) -> FetchResult:
-    """GET a URL hop by hop, each hop's addresses checked, the body capped in size and time."""
+    """GET a URL hop by hop, each hop's addresses checked, the body capped in size and time.
+
+    `headers` are added to every hop's request (a watch's If-None-Match and If-Modified-Since); a
+    304 Not Modified comes back as a result like any other, its body empty."""
     started = time.time()
     deadline = time.monotonic() + timeout
     hops: list[Hop] = []
@@ -127,16 +146,7 @@ def fetch(
             if not host:
                 raise FetchRefused(f"URL has no host: {current}")
             port = target.port or (443 if target.scheme == "https" else 80)
-            ips = resolve(host, port)
-            if not allow_private:
-                for ip in (i for i in ips if i not in allowed):
-                    why = check_address(ip)
-                    if why:
-                        raise FetchRefused(
-                            f"refused {host}: it resolves to {ip}, a {why} address "
-                            "(--allow-private opens it for a lab)"
-                        )
-            ip = ips[0]
+            ip = guard(host, port, allow_private=allow_private, allowed=allowed)
             pinned = target.copy_with(host=ip)
             host_header = host if target.port is None else f"{host}:{target.port}"
             req_headers = [
@@ -145,6 +155,7 @@ def fetch(
                 ("Accept", "*/*"),
                 ("Accept-Encoding", "identity"),
                 ("Connection", "close"),
+                *headers,
             ]
             extensions = {"sni_hostname": host} if target.scheme == "https" else {}
             request = client.build_request("GET", pinned, headers=req_headers, extensions=extensions)

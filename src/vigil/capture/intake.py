@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigil.capture.fetch import fetch
+from vigil.capture.fetch import FetchResult, fetch
 from vigil.errors import InputError
 from vigil.extract.reader import max_bytes
 from vigil.store.db import Store
@@ -33,8 +33,12 @@ def is_url(item: str) -> bool:
     return item.startswith(("http://", "https://"))
 
 
-def capture_url(store: Store, url: str, opts: Options, batch: str | None = None) -> Captured:
-    result = fetch(
+def capture_url(
+    store: Store, url: str, opts: Options, batch: str | None = None, fetched: FetchResult | None = None
+) -> Captured:
+    """Fetch and record a URL; `fetched` is a response our fetcher already got for it under the same
+    options (a watch reads the bytes first, to skip content it holds), recorded as it is."""
+    result = fetched or fetch(
         url,
         allow_private=opts.allow_private,
         allowed=opts.allowed,

@@ -470,3 +470,74 @@ CHAINED: tuple[type[Chained], ...] = (
     Checkpoint,
     CheckpointStamp,
 )
+
+
+class Watch(Chained, Base):
+    """A feed or sitemap polled for new articles, each captured into the watch's case."""
+
+    __tablename__ = "watches"
+    HASHED = ("case_id", "url", "kind", "every_minutes", "by", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))  # feed | sitemap
+    every_minutes: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class WatchEvent(Chained, Base):
+    """What became of a watch: each poll (answer, links seen, captures made) and its removal."""
+
+    __tablename__ = "watch_events"
+    HASHED = ("watch_id", "action", "details", "by", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # polled | removed
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class WatchState(Base):
+    """A watch's validators and last poll: a cache for conditional requests, not evidence (the polls
+    themselves are chained watch events), so it is overwritten."""
+
+    __tablename__ = "watch_state"
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id"), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    polled_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class AlertRule(Chained, Base):
+    """What a case wants to hear of (an actor, a kind, a word, a tracker status) and where to send it."""
+
+    __tablename__ = "alert_rules"
+    HASHED = ("case_id", "field", "value", "webhook", "email", "by", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # actor | kind | word | tracker-status
+    value: Mapped[str] = mapped_column(Text)
+    webhook: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class Alert(Chained, Base):
+    """A rule matched: what matched, the payload sent, and how each delivery went (failures too)."""
+
+    __tablename__ = "alerts"
+    HASHED = ("case_id", "rule_id", "watch_id", "subject", "payload", "deliveries", "at")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id"))
+    watch_id: Mapped[int | None] = mapped_column(ForeignKey("watches.id"))
+    subject: Mapped[str] = mapped_column(Text)  # "statement 12" | "tracker item 3f…"
+    payload: Mapped[str] = mapped_column(Text)
+    deliveries: Mapped[str] = mapped_column(Text, default="[]")
+    at: Mapped[str] = mapped_column(String(40))
+
+
+CHAINED += (Watch, WatchEvent, AlertRule, Alert)
