@@ -1,7 +1,7 @@
 """Who takes part in a story: spaCy's entities, corrected and folded into actors.
 
 The small English model tags "Bachelet" as an organisation and "Lyudmila" as
-a place, splits "Ursula von der Leyen" and never sees "the Belarus police".
+a place, splits "Anna van der Berg" and never sees "the Belarus police".
 These rules repair that: a surname refers back to the full name, apposition
 gives titles, acronyms and articles fold, capitals acting stand for their
 state, "China's government" is China, and institutions named by a noun
@@ -336,7 +336,7 @@ class ActorIndex:
             label = "PERSON"
         end = self._name_tail(start, end)
         if end > tagged_end and doc[tagged_end - 1].lower_ in self.lex.particles:
-            label = "PERSON"  # "Ursula von der" + "Leyen"
+            label = "PERSON"  # "Anna van der" + "Berg"
         end = self._joined_org(start, end, label)
         reach = end
         if doc[start].lower_ in ("the", "a", "an"):
@@ -363,7 +363,7 @@ class ActorIndex:
         return Span(doc, start, end, label=label), reach
 
     def _past_particles(self, end: int) -> int:
-        """ "Ursula" + "von der" + "Leyen": a name broken at its particles runs on to the capitalised word."""
+        """ "Anna" + "van der" + "Berg": a name broken at its particles runs on to the capitalised word."""
         doc = self.doc
         while end < len(doc) - 1 and doc[end].lower_ in self.lex.particles:
             j = end
@@ -391,7 +391,7 @@ class ActorIndex:
         )
 
     def _name_tail(self, start: int, end: int) -> int:
-        """ "Ursula von der" + "Leyen": an entity ending on a particle lacks the surname after it."""
+        """ "Anna van der" + "Berg": an entity ending on a particle lacks the surname after it."""
         if (
             end - start > 1
             and end < len(self.doc)
@@ -438,7 +438,7 @@ class ActorIndex:
         return end
 
     def _past_prefix(self, start: int, end: int) -> int:
-        """ "pro-RSF TikTok": a "pro-"/"anti-" word is an adjective, not part of the name after it."""
+        """ "pro-Kordo Zed": a "pro-"/"anti-" word is an adjective, not part of the name after it."""
         doc = self.doc
         if DATELINE_WORD.match(doc[start].text) and start + 2 < end and doc[start + 1].text in DASHES:
             return start + 2  # "MANILA- Police": the dateline ran into the name
@@ -451,7 +451,7 @@ class ActorIndex:
         return start
 
     def _owner_only(self, start: int, end: int) -> int:
-        """ "Bellingcat's WhatsApp", "Kordo's Youth Safety": the owner is the actor, not its product.
+        """ "Lantern's Messenger", "Kordo's Youth Safety": the owner is the actor, not its product.
 
         The product's words still stand for the owner (see _owned): "Kordo's
         Community Guidelines say…" is Kordo speaking.
@@ -870,7 +870,7 @@ class ActorIndex:
     def _people_word(self, e: Span) -> bool:
         """ "Uyghurs", "Muslim Uyghur": words the tagger elsewhere reads as a people, faith or nationality."""
         if not all(t.is_title for t in e if t.is_alpha):
-            return False  # "SAF", "TikTok": acronyms and brands, whatever the tagger said elsewhere
+            return False  # "KDF", "Zedly": acronyms and brands, whatever the tagger said elsewhere
         words = [t.lower_ for t in e if t.is_alpha]
         norp = self._norp_words()
         return bool(words) and all(w in norp or w.rstrip("s") in norp for w in words)
