@@ -1,26 +1,34 @@
-"""Sources already in the store, added to a case: those the member can see elsewhere, or unfiled ones.
+"""A case's sources: capture into the case, add sources already in the store, view and restrict one.
 
 Access follows cases, so a member may bring into this case a capture they can already
 read through another of their cases (and not one restricted from them there); an admin
 may also file captures that belong to no case yet (collected from the command line).
+Every source added, original fetched and restriction set is a custody or case event.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Form, HTTPException
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vigil.store.tables import Capture, CaseCapture, CaseMember, Document, User
-from vigil.web.app import Id, Who
+from vigil.capture.intake import Options, capture_url
+from vigil.errors import VigilError
+from vigil.store import cases
+from vigil.store.db import Store
+from vigil.store.records import log_event, record_capture
+from vigil.store.tables import ActorRow, Capture, CaseCapture, CaseMember, CustodyEvent, Document, User
+from vigil.web import auditing, queries
+from vigil.web.deps import Id, Identity, Part, StoreDep, Who, member, page
 
-Db = Callable[[], AbstractContextManager[Session]]
+router = APIRouter()
+UPLOAD_LIMIT = 25 * 1024 * 1024
 LISTED = 200  # newest candidates offered on the case page
 
 
@@ -55,17 +63,193 @@ def candidates(s: Session, user: User, case_id: int, limit: int = LISTED) -> lis
     return out[:limit]
 
 
-def install(app: FastAPI, db: Db, member: Callable[..., Any], add_capture: Callable[..., Any]) -> None:
-    @app.post("/cases/{case_id}/sources/add", include_in_schema=False)
-    def add_existing(who: Who, case_id: Id, capture: Annotated[list[int], Form()]) -> Response:
-        """Add captures already in the store; each is a case event, like any other source."""
-        with db() as s:
-            member(s, who, case_id, write=True)
-            user = s.get(User, who[0])
-            assert user is not None
-            allowed = {cid for cid, _, _ in candidates(s, user, case_id, limit=10**9)}
-            if not capture or not set(capture) <= allowed:
-                raise HTTPException(422, "choose sources you can already see, not yet in this case")
-            for cid in capture:
-                add_capture(s, who, case_id, cid)
-        return RedirectResponse(f"/cases/{case_id}", status_code=303)
+def add_capture(s: Session, who: Identity, case_id: int, capture_id: int) -> int | None:
+    """Add a capture to the case; the case's existing source when it holds the same bytes already."""
+    cap = s.get(Capture, capture_id)
+    assert cap is not None
+    same = queries.source_with_bytes(s, case_id, cap.page_sha256)
+    if same is not None and same != capture_id:
+        return same
+    if cases.add_source(s, case_id, capture_id, who[0], who[1]):
+        log_event(s, "transferred", {"into_case": case_id}, capture_id=capture_id, actor=who[1])
+    return None
+
+
+def do_capture(
+    st: Store,
+    allow_private: bool,
+    who: Identity,
+    case_id: int,
+    url: str | None,
+    upload: bytes | None,
+    filename: str | None,
+    note: str | None,
+) -> tuple[int, str | None]:
+    """Capture into the case: (the source's capture id, a notice when it is not a new source)."""
+    if upload:
+        with st.reads() as s:
+            same = queries.source_with_bytes(s, case_id, hashlib.sha256(upload).hexdigest())
+        if same is not None:
+            return same, "these bytes are already a source of this case"
+    try:
+        if url:
+            got = capture_url(
+                st, url.strip(), Options(note=note, allow_private=allow_private, collector=who[1])
+            )
+        elif upload:
+            if len(upload) > UPLOAD_LIMIT:
+                raise VigilError("the file is over the 25 MB limit")
+            got = record_capture(
+                st,
+                upload,
+                collector=who[1],
+                method="upload",
+                uri=f"urn:upload:{filename or 'file'}",
+                source_path=None,
+                note=note,
+            )
+        else:
+            raise VigilError("give a URL or a file")
+    except VigilError as exc:
+        raise HTTPException(422, str(exc)) from None
+    with st.sessions.begin() as s:
+        same = add_capture(s, who, case_id, got.capture.id)
+    if same is not None:
+        return same, f"captured again as capture {got.capture.id}: the same bytes as this source"
+    return got.capture.id, got.error and f"recorded, not a source: {got.error}"
+
+
+@router.post("/cases/{case_id}/capture", include_in_schema=False)
+def capture_form(
+    request: Request,
+    who: Who,
+    st: StoreDep,
+    case_id: Id,
+    url: Annotated[str, Form(max_length=4000)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Capture a URL or an upload from the case page; a refusal goes back there as an error."""
+    # a plain def: FastAPI runs it in the thread pool, so a long capture never blocks other users
+    with st.sessions.begin() as s:
+        member(s, who, case_id, write=True)
+    data = file.file.read(UPLOAD_LIMIT + 1) if file is not None and file.filename else None
+    allow_private: bool = request.app.state.allow_private
+    try:
+        cap, notice = do_capture(
+            st, allow_private, who, case_id, url or None, data, file.filename if file else None, note or None
+        )
+    except HTTPException as exc:
+        return RedirectResponse(f"/cases/{case_id}?{urlencode({'error': exc.detail})}", status_code=303)
+    query = f"?{urlencode({'notice': notice})}" if notice else ""
+    return RedirectResponse(f"/cases/{case_id}/sources/{cap}{query}", status_code=303)
+
+
+def source_context(s: Session, who: Identity, case_id: int, capture_id: int) -> dict[str, Any]:
+    """All the source page and the API show of one source, within what the member may see."""
+    case, role, scope = member(s, who, case_id)
+    cap = queries.capture_in_case(s, scope, capture_id)
+    if cap is None:
+        raise HTTPException(404, "not found")
+    doc = queries.current_document(s, cap.page_sha256)
+    statements = queries.statement_views(s, scope, doc) if doc else []
+    actors = s.scalars(select(ActorRow).where(ActorRow.document_id == doc.id)).all() if doc else []
+    events = s.scalars(
+        select(CustodyEvent).where(CustodyEvent.capture_id == cap.id).order_by(CustodyEvent.id)
+    ).all()
+    return {
+        "case": case,
+        "role": role,
+        "restricted": queries.restricted_names(s, case_id, capture_id),
+        "capture": cap,
+        "doc": doc,
+        "statements": statements,
+        "actors": actors,
+        "events": events,
+    }
+
+
+@router.get("/cases/{case_id}/sources/{capture_id}", response_class=HTMLResponse, include_in_schema=False)
+def source_page(request: Request, who: Who, st: StoreDep, case_id: Id, capture_id: Id) -> HTMLResponse:
+    """One source: its text with statements marked, its custody; the statements shown are audited."""
+    with st.sessions.begin() as s:
+        ctx = source_context(s, who, case_id, capture_id)
+        auditing.note_records(request, statements=[v.id for v in ctx["statements"]])
+        return page(request, "source.html", who, notice=request.query_params.get("notice"), **ctx)
+
+
+MEDIA = {"page": "application/octet-stream", "warc": "application/warc", "screenshot": "image/png"}
+
+
+def original_response(st: Store, who: Identity, case_id: int, capture_id: int, part: Part) -> Response:
+    """The stored bytes as a download (never rendered here); each access is a custody event."""
+    with st.sessions.begin() as s:
+        _, _, scope = member(s, who, case_id)
+        cap = queries.capture_in_case(s, scope, capture_id)
+        if cap is None:
+            raise HTTPException(404, "not found")
+        sha = {"page": cap.page_sha256, "warc": cap.warc_sha256, "screenshot": cap.screenshot_sha256}.get(
+            part
+        )
+        if not sha:
+            raise HTTPException(404, "not found")
+        log_event(s, "accessed", {"part": part, "sha256": sha}, capture_id=cap.id, actor=who[1])
+    return Response(
+        st.blobs.get(sha),
+        media_type=MEDIA[part],
+        headers={
+            "Content-Disposition": f'attachment; filename="{sha}.{part}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get("/cases/{case_id}/sources/{capture_id}/original", include_in_schema=False)
+def original(who: Who, st: StoreDep, case_id: Id, capture_id: Id, part: Part = "page") -> Response:
+    """Download the page, WARC or screenshot of a source, from the source page."""
+    return original_response(st, who, case_id, capture_id, part)
+
+
+def restrict_source(
+    s: Session, who: Identity, case_id: int, capture_id: int, names: list[str] | None
+) -> None:
+    """Owners limit a source (and all extracted from it) to named members; None opens it again."""
+    _, my, scope = member(s, who, case_id, write=True)
+    if my != "owner":
+        raise HTTPException(403, "only the case's owner restricts sources")
+    if queries.capture_in_case(s, scope, capture_id) is None:
+        raise HTTPException(404, "not found")
+    ids: list[int] | None = None
+    if names is not None:
+        members = dict(queries.member_ids(s, case_id))
+        unknown = [n for n in names if n not in members]
+        if unknown:
+            raise HTTPException(422, f"not members of this case: {', '.join(unknown)[:200]}")
+        ids = [members[n] for n in names] + [who[0]]
+    cases.restrict(s, case_id, capture_id, ids, who[1])
+
+
+@router.post("/cases/{case_id}/sources/{capture_id}/restrict", include_in_schema=False)
+def restrict_form(
+    who: Who, st: StoreDep, case_id: Id, capture_id: Id, members: Annotated[str, Form(max_length=5000)] = ""
+) -> Response:
+    """The owner's form: comma-separated member names, or none to open the source to the case again."""
+    names = [n.strip() for n in members.split(",") if n.strip()]
+    with st.sessions.begin() as s:
+        restrict_source(s, who, case_id, capture_id, names or None)
+    return RedirectResponse(f"/cases/{case_id}/sources/{capture_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/sources/add", include_in_schema=False)
+def add_existing(who: Who, st: StoreDep, case_id: Id, capture: Annotated[list[int], Form()]) -> Response:
+    """Add captures already in the store; each is a case event, like any other source."""
+    with st.sessions.begin() as s:
+        member(s, who, case_id, write=True)
+        user = s.get(User, who[0])
+        assert user is not None
+        allowed = {cid for cid, _, _ in candidates(s, user, case_id, limit=10**9)}
+        if not capture or not set(capture) <= allowed:
+            raise HTTPException(422, "choose sources you can already see, not yet in this case")
+        for cid in capture:
+            add_capture(s, who, case_id, cid)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)

@@ -1,0 +1,226 @@
+"""A case's statements: the filtered list, reviewers' decisions, statements added by a person, export.
+
+Statements are never changed in place: a decision is an appended `Review`, a
+statement a person marks is an appended row with an `added` review, and every
+export is a custody event listing how many records left the workbench.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from vigil.capture import custody
+from vigil.model import KINDS
+from vigil.store.export import csv_row
+from vigil.store.records import append, dumps, log_event
+from vigil.store.tables import Document, Review, StatementRow
+from vigil.web import auditing, edits, queries
+from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page
+
+router = APIRouter()
+PAGE_SIZE = 50
+SOURCE_MENU = 200
+EXPORT_LIMIT = 1_000_000
+FILTERS = ("q", "kind", "speaker", "target", "source", "reviewed", "since", "until")
+EXPORT_FIELDS = (
+    "id",
+    "status",
+    "kind",
+    "speaker",
+    "target",
+    "date",
+    "text",
+    "quote",
+    "title",
+    "capture_id",
+    "reviewer",
+    "reviewed_at",
+)
+
+
+def statement_in_case(s: Session, scope: queries.Scope, statement_id: int) -> StatementRow:
+    """The statement, if the member may see it in this case; 404 otherwise, as for a missing one."""
+    row = s.get(StatementRow, statement_id)
+    if row is None or not queries.statement_visible(s, scope, statement_id):
+        raise HTTPException(404, "not found")
+    return row
+
+
+def review(
+    s: Session,
+    who: Identity,
+    case_id: int,
+    statement_id: int,
+    action: str,
+    changes: dict[str, Any],
+) -> queries.Scope:
+    """Append the case's decision on a statement (validated), and return the case's scope."""
+    _, _, scope = member(s, who, case_id, write=True)
+    statement_in_case(s, scope, statement_id)
+    if action not in ("accepted", "edited", "rejected"):
+        raise HTTPException(422, "action must be accepted, edited or rejected")
+    clean = edits.clean(changes) if action == "edited" else {}
+    append(
+        s,
+        Review(
+            statement_id=statement_id,
+            case_id=case_id,
+            action=action,
+            changes=dumps(clean),
+            reviewer=who[1],
+            at=custody.now(),
+        ),
+    )
+    return scope
+
+
+@router.post("/cases/{case_id}/statements/{statement_id}/review", include_in_schema=False)
+def review_form(
+    request: Request,
+    who: Who,
+    st: StoreDep,
+    case_id: Id,
+    statement_id: Id,
+    action: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "",
+    speaker: Annotated[str, Form()] = "",
+    target: Annotated[str, Form()] = "",
+    date: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """A reviewer's decision from a page; back to that page only if it is inside this case."""
+    changes = {"kind": kind or None, "speaker": speaker, "target": target, "date": date}
+    with st.sessions.begin() as s:
+        review(s, who, case_id, statement_id, action, {k: v for k, v in changes.items() if v is not None})
+    dest = back if back.startswith(f"/cases/{case_id}/") else f"/cases/{case_id}/statements"
+    return RedirectResponse(dest, status_code=303)
+
+
+def person_statement(
+    doc: Document, case_id: int, start: int, end: int, given: dict[str, Any]
+) -> StatementRow:
+    """A statement a person marked in the text: full confidence, no extractor, tied to the case."""
+    return StatementRow(
+        document_id=doc.id,
+        local_id=f"p{start}",
+        kind=given["kind"],
+        speaker_actor_id=None,
+        speaker_name=given.get("speaker"),
+        target_actor_id=None,
+        target_name=given.get("target"),
+        text=doc.text[start:end],
+        span_start=start,
+        span_end=end,
+        quote=None,
+        cue="(added by a person)",
+        date=given.get("date"),
+        confidence=1.0,
+        extractor_version="person",
+        origin="person",
+        case_id=case_id,
+    )
+
+
+@router.post("/cases/{case_id}/sources/{capture_id}/statements", include_in_schema=False)
+def add_statement(
+    request: Request,
+    who: Who,
+    st: StoreDep,
+    case_id: Id,
+    capture_id: Id,
+    start: Annotated[int, Form()],
+    end: Annotated[int, Form()],
+    kind: Annotated[str, Form()],
+    speaker: Annotated[str, Form()],
+    target: Annotated[str, Form()] = "",
+    date: Annotated[str, Form()] = "",
+) -> Response:
+    """Mark a statement the extractor missed, from a selection in the source's current text."""
+    with st.sessions.begin() as s:
+        _, _, scope = member(s, who, case_id, write=True)
+        cap = queries.capture_in_case(s, scope, capture_id)
+        doc = queries.current_document(s, cap.page_sha256) if cap else None
+        if doc is None:
+            raise HTTPException(404, "not found")
+        given = edits.clean({"kind": kind, "speaker": speaker, "target": target, "date": date})
+        if "kind" not in given:
+            raise HTTPException(422, f"kind must be one of {', '.join(KINDS)}")
+        if not (0 <= start < end <= len(doc.text)) or end - start > edits.MAX_SPAN:
+            raise HTTPException(422, "the selection is outside the text or too long")
+        row = append(s, person_statement(doc, case_id, start, end, given))
+        added = Review(
+            statement_id=row.id,
+            case_id=case_id,
+            action="added",
+            changes=dumps({}),
+            reviewer=who[1],
+            at=custody.now(),
+        )
+        append(s, added)
+    return RedirectResponse(f"/cases/{case_id}/sources/{capture_id}", status_code=303)
+
+
+def filtered(s: Session, scope: queries.Scope, params: dict[str, str]) -> list[queries.StatementView]:
+    """Every statement of the case under the filters (for exports)."""
+    rows, _ = queries.statement_page(s, scope, params, 0, EXPORT_LIMIT)
+    return rows
+
+
+@router.get("/cases/{case_id}/statements", response_class=HTMLResponse, include_in_schema=False)
+def statements_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: PageNo = 1) -> Response:
+    """The filtered statements, a page at a time; `format=csv|json` exports them all instead."""
+    params = {k: request.query_params.get(k, "") for k in FILTERS}
+    with st.sessions.begin() as s:
+        case, role, scope = member(s, who, case_id)
+        rows = filtered(s, scope, params)
+        fmt = request.query_params.get("format")
+        if fmt in ("csv", "json"):
+            auditing.note_records(request, exported=[v.id for v in rows], format=fmt)
+            return export_response(s, who, case_id, rows, fmt)
+        speakers = queries.speakers(s, scope)
+        srcs = queries.sources(s, scope) if queries.source_count(s, scope) <= SOURCE_MENU else []
+        total = len(rows)
+        start = (max(page_no, 1) - 1) * PAGE_SIZE
+        query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+        return page(
+            request,
+            "statements.html",
+            who,
+            case=case,
+            role=role,
+            rows=rows[start : start + PAGE_SIZE],
+            total=total,
+            page_no=max(page_no, 1),
+            pages=max(1, -(-total // PAGE_SIZE)),
+            params=params,
+            speakers=speakers,
+            sources=srcs,
+            query=query,
+        )
+
+
+def export_response(
+    s: Session, who: Identity, case_id: int, rows: list[queries.StatementView], fmt: str
+) -> Response:
+    """The statements as a JSON or CSV download, logged as an export of the case."""
+    data = [{f: getattr(v, f) for f in EXPORT_FIELDS} for v in rows]
+    log_event(s, "exported", {"case": case_id, "format": fmt, "records": len(data)}, actor=who[1])
+    if fmt == "json":
+        return JSONResponse(
+            data, headers={"Content-Disposition": f'attachment; filename="case-{case_id}.json"'}
+        )
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=EXPORT_FIELDS)
+    w.writeheader()
+    w.writerows(csv_row(r) for r in data)  # no cell may start like a spreadsheet formula
+    return Response(
+        buf.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="case-{case_id}.csv"'},
+    )
