@@ -1,4 +1,4 @@
-"""`vigil tracker`, `contested`, `claims`, `actors`: the record across sources, JSON first."""
+"""`vigil tracker`, `contested`, `claims`: the record across sources, JSON first."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from vigil.capture import custody
-from vigil.cli_cases import find_case, open_or_fail
+from vigil.cli.case import find_case, open_or_fail
 from vigil.console import fail, out
 
 CaseOpt = Annotated[str | None, typer.Option("--case", help="Only this case's sources (default: all).")]
@@ -22,6 +20,7 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per item
 
 
 def tracker_row(d: dict[str, Any]) -> dict[str, Any]:
+    """A tracker item as one flat CSV row, its latest evidence spelled out for checking."""
     last = next((e for e in reversed(d["evidence"])), None)
     src = (last or {}).get("source") or {}
     return {
@@ -45,6 +44,7 @@ def tracker_row(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def contested_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """A contested claim as CSV rows, one per accusation or response, so both sides sort together."""
     out = []
     for side, rows in (("accusation", d["accusations"]), ("response", d["responses"])):
         for r in rows:
@@ -67,7 +67,8 @@ def contested_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _monitor(case: str | None, texts: dict[int, str] | None = None) -> Any:
+def load_monitor(case: str | None, texts: dict[int, str] | None = None) -> Any:
+    """The record across one case's sources (or all), read in one go; a missing case is the one-line error."""
     from vigil.connect.monitor import assemble
     from vigil.store import monitor
 
@@ -85,11 +86,12 @@ def _monitor(case: str | None, texts: dict[int, str] | None = None) -> Any:
     return assemble(rec.names, rec.statements, rec.events, rec.judgements, rec.decisions)
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
+    """Indented JSON, non-ASCII kept: what the --json of every monitor command prints."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _print_csv(rows: list[dict[str, Any]]) -> None:
+def print_csv(rows: list[dict[str, Any]]) -> None:
     """Flat rows, each cell made inert for spreadsheets (as every CSV export of Vigil)."""
     from vigil.store.export import csv_row
 
@@ -100,24 +102,6 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
         for r in rows:
             w.writerow(csv_row(r))
     typer.echo(buf.getvalue(), nl=False)
-
-
-def export_ftm(case: str | None, output: Path | None) -> None:
-    """`vigil export --format ftm`: the register, sources, statements and events as FtM entities."""
-    from vigil.connect.ftm import entities
-
-    texts: dict[int, str] = {}
-    m = _monitor(case, texts)
-    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entities(m, texts)]
-    data = "".join(line + "\n" for line in lines)
-    if output is None:
-        typer.echo(data, nl=False)
-        return
-    try:
-        output.write_text(data, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
-    out.print(f"exported {len(lines)} entities to {output}")
 
 
 def tracker(
@@ -136,12 +120,12 @@ def tracker(
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
-    items = [i for i in _monitor(case).tracker(day) if status is None or i.status == status]
+    items = [i for i in load_monitor(case).tracker(day) if status is None or i.status == status]
     if as_json:
-        _print_json([tr.to_json(i) for i in items])
+        print_json([tr.to_json(i) for i in items])
         return
     if as_csv:
-        _print_csv([tracker_row(tr.to_json(i)) for i in items])
+        print_csv([tracker_row(tr.to_json(i)) for i in items])
         return
     table = Table("status", "kind", "by", "of", "what", "opened", "deadline", "evidence")
     for i in items:
@@ -163,12 +147,12 @@ def contested(case: CaseOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = F
     """Allegations and the accused party's denials or counter-accounts, side by side."""
     from vigil.connect import contested as ct
 
-    found = _monitor(case).contested()
+    found = load_monitor(case).contested()
     if as_json:
-        _print_json([ct.to_json(c) for c in found])
+        print_json([ct.to_json(c) for c in found])
         return
     if as_csv:
-        _print_csv([row for c in found for row in contested_rows(ct.to_json(c))])
+        print_csv([row for c in found for row in contested_rows(ct.to_json(c))])
         return
     for c in found:
         out.print(f"[bold]{c.accused_name}[/]: {c.topic}")
@@ -184,9 +168,9 @@ def claims(case: CaseOpt = None, as_json: JsonOpt = False) -> None:
     """One speaker's statement reported by several sources, grouped."""
     from vigil.connect import claims as cl
 
-    found = _monitor(case).claims()
+    found = load_monitor(case).claims()
     if as_json:
-        _print_json([cl.to_json(c) for c in found])
+        print_json([cl.to_json(c) for c in found])
         return
     table = Table("speaker", "kind", "sources", "first seen", "last seen", "statement")
     for c in found:
@@ -202,96 +186,8 @@ def claims(case: CaseOpt = None, as_json: JsonOpt = False) -> None:
     out.print(table if found else "no claim is reported by more than one source")
 
 
-def actor_json(a: Any, said: dict[str, int]) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "kind": a.kind,
-        "aliases": a.aliases,
-        "titles": a.titles,
-        "documents": len(a.documents),
-        "statements": said.get(a.id, 0),
-        "links": [{"id": lk.key, "relation": lk.relation} for lk in a.links],
-        "judgements": [
-            {
-                "left": j.left,
-                "right": j.right,
-                "verdict": j.verdict,
-                "origin": j.origin,
-                "by": j.by,
-                "at": j.at or None,
-                "note": j.note,
-            }
-            for j in a.judgements
-        ],
-    }
-
-
-def actors_list(ctx: typer.Context, case: CaseOpt = None, as_json: JsonOpt = False) -> None:
-    """The actor register: one entry per real-world actor, with every name it goes by."""
-    if ctx.invoked_subcommand is not None:
-        return
-    m = _monitor(case)
-    said: dict[str, int] = {}
-    for s in m.statements:
-        if s.speaker:
-            said[s.speaker] = said.get(s.speaker, 0) + 1
-    if as_json:
-        _print_json([actor_json(a, said) for a in m.register.actors])
-        return
-    table = Table("id", "name", "kind", "documents", "statements", "also")
-    for a in m.register.actors:
-        table.add_row(
-            a.id, a.name, a.kind, str(len(a.documents)), str(said.get(a.id, 0)), ", ".join(a.aliases[:6])
-        )
-    out.print(table)
-
-
-def _judge(left: str, right: str, verdict: str, note: str) -> None:
-    from vigil.store.monitor import record_judgement
-
-    store = open_or_fail()
-    with store.sessions.begin() as s:
-        record_judgement(s, left, right, verdict, custody.collector(), note)
-
-
-def _known(m: Any, ref: str) -> str:
-    """A register id, or a name the register knows, as the key a judgement records."""
-    if m.register.get(ref) is not None or ref in m.register.bases:
-        return ref
-    key = m.register.key_of_name(ref)
-    if key is None:
-        fail(f"no actor is called {ref!r} (see vigil actors)")
-    return ref
-
-
-First = Annotated[str, typer.Argument(help="An actor's id or name.")]
-Second = Annotated[str, typer.Argument(help="Another actor's id or name.")]
-Note = Annotated[str, typer.Option(help="Why (kept with the judgement).")]
-
-
-def _judged(first: str, second: str, verdict: str, note: str) -> None:
-    m = _monitor(None)
-    _judge(_known(m, first), _known(m, second), verdict, note)
-    out.print(f"judged {'the same' if verdict == 'same' else 'different'}: {first}, {second}")
-
-
-def actors_merge(first: First, second: Second, note: Note = "") -> None:
-    """Judge two actors to be one (a recorded judgement; `split` undoes it)."""
-    _judged(first, second, "same", note)
-
-
-def actors_split(first: First, second: Second, note: Note = "") -> None:
-    """Judge two names to be different actors (a recorded judgement, over any earlier one)."""
-    _judged(first, second, "different", note)
-
-
 def register(app: typer.Typer) -> None:
+    """Add `vigil tracker`, `contested` and `claims`."""
     app.command()(tracker)
     app.command()(contested)
     app.command()(claims)
-    actors_app = typer.Typer(help="The actor register.", invoke_without_command=True)
-    actors_app.callback()(actors_list)
-    actors_app.command("merge")(actors_merge)
-    actors_app.command("split")(actors_split)
-    app.add_typer(actors_app, name="actors")

@@ -1,4 +1,4 @@
-"""`vigil serve` and `vigil user …`: the workbench and its accounts.
+"""`vigil user …`: the workbench's accounts.
 
 Every account command is one transaction; an unknown user or bad input is one
 line on standard error and exit status 2. Whatever changes what an account may
@@ -56,6 +56,7 @@ def _audit(s: Session, account: str) -> None:
 
 
 def _password(name: str, from_stdin: bool) -> str:
+    """The password given on stdin (one line), else a generated one the command prints once."""
     from vigil.web.auth import new_password
 
     return sys.stdin.readline().rstrip("\r\n") if from_stdin else new_password(name)
@@ -176,33 +177,6 @@ def user_require_2fa(
     out.print(f"user {shown}: second factor {'not ' if off else ''}required", highlight=False)
 
 
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    allow_private: Annotated[
-        bool, typer.Option(help="Let captures fetch private addresses (a lab).")
-    ] = False,
-    require_2fa: Annotated[
-        bool,
-        typer.Option("--require-2fa", help="Every account needs a second factor (or VIGIL_REQUIRE_2FA=1)."),
-    ] = False,
-) -> None:
-    """Serve the workbench."""
-    import uvicorn
-
-    from vigil.store.db import open_store
-    from vigil.web.app import create_app
-
-    try:
-        store = open_store()
-    except VigilError as exc:
-        fail(str(exc))
-    app = create_app(store, allow_private=allow_private)
-    app.state.require_2fa = require_2fa
-    out.print(f"Vigil workbench on http://{host}:{port}  (data: {store.root})")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
 USER_COMMANDS: dict[str, Callable[..., None]] = {
     "add": user_add,
     "list": user_list,
@@ -217,9 +191,8 @@ USER_COMMANDS: dict[str, Callable[..., None]] = {
 
 
 def register(app: typer.Typer) -> None:
-    """Add the workbench's commands to the `vigil` app."""
+    """Add `vigil user` and its commands, in the order of USER_COMMANDS."""
     user_app = typer.Typer(help="Accounts of the workbench.", no_args_is_help=True)
     app.add_typer(user_app, name="user")
     for name, command in USER_COMMANDS.items():
         user_app.command(name)(command)
-    app.command()(serve)

@@ -1,4 +1,4 @@
-"""`vigil case`: cases from the command line, and the case a `capture --case` adds its sources to."""
+"""`vigil case`: cases from the command line, and the case a `capture --case` (or ingest, watch) joins."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ SYSTEM_ACCOUNT = "vigil-cli"
 
 
 def _owner(s: Session, name: str | None) -> User:
+    """The owner of a case made now: the named account, else the only admin, else the system account."""
     if name is not None:
         user = s.scalars(select(User).where(User.name == name)).first()
         if user is None:
@@ -50,6 +51,7 @@ def _owner(s: Session, name: str | None) -> User:
 
 
 def find_case(s: Session, name: str) -> Case | None:
+    """The case of this name (the oldest, should names repeat), or None."""
     return s.scalars(select(Case).where(Case.name == name).order_by(Case.id)).first()
 
 
@@ -105,7 +107,17 @@ def open_or_fail() -> Store:
         fail(str(exc))
 
 
+def case_id(store: Store, name: str) -> int:
+    """The id of an existing case; a missing one is the one-line error, before any work is done."""
+    with store.reads() as s:
+        c = find_case(s, name)
+        if c is None:
+            fail(f"no such case: {name}")
+        return c.id
+
+
 def register(app: typer.Typer) -> None:
+    """Add `vigil case list` and `vigil case member`."""
     case_app = typer.Typer(help="Cases: investigations with their sources and members.", no_args_is_help=True)
     app.add_typer(case_app, name="case")
     case_app.command("list")(case_list)

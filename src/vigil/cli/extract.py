@@ -1,4 +1,4 @@
-"""The `vigil` command: parse arguments, call the core, print with rich."""
+"""`vigil extract` (one article, nothing stored) and `vigil reextract` (every stored document again)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vigil import __version__
-from vigil.console import StatementRow, err, fail, out, statement_table
+from vigil.console import StatementRow, fail, out, statement_table
 from vigil.errors import VigilError
 from vigil.model import Extraction
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="Vigil: a sourced record of who said what.",
-)
 
 
 def _read_input(path: str, allow_private: bool = False) -> tuple[bytes, str | None]:
@@ -31,15 +23,7 @@ def _read_input(path: str, allow_private: bool = False) -> tuple[bytes, str | No
         data = sys.stdin.buffer.read(max_bytes() + 1)
         return data, None
     if path.startswith(("http://", "https://")):
-        from vigil.capture.fetch import fetch
-
-        try:
-            got = fetch(path, allow_private=allow_private, max_bytes=max_bytes())
-        except VigilError as exc:
-            fail(str(exc))
-        if got.status >= 400:
-            fail(f"{path} answered HTTP {got.status}")
-        return got.body, got.final_url
+        return _fetch(path, allow_private, max_bytes())
     p = Path(path)
     if not p.exists():
         fail(f"no such file: {path}")
@@ -54,7 +38,35 @@ def _read_input(path: str, allow_private: bool = False) -> tuple[bytes, str | No
         fail(f"cannot read {path}: {exc.strerror}")
 
 
-@app.command()
+def _fetch(url: str, allow_private: bool, limit: int) -> tuple[bytes, str | None]:
+    """A URL's body and final address; a refused or failed fetch is the one-line error, not a page."""
+    from vigil.capture.fetch import fetch
+
+    try:
+        got = fetch(url, allow_private=allow_private, max_bytes=limit)
+    except VigilError as exc:
+        fail(str(exc))
+    if got.status >= 400:
+        fail(f"{url} answered HTTP {got.status}")
+    return got.body, got.final_url
+
+
+def _extract(data: bytes, url: str | None, published: str | None) -> Extraction:
+    """The pipeline's result; whatever goes wrong inside is one line and an exit status, never a traceback."""
+    from vigil.extract.pipeline import extract_bytes
+
+    try:
+        return extract_bytes(data, url=url, published=published)
+    except VigilError as exc:
+        fail(str(exc))
+    except RecursionError:
+        fail("input is nested too deeply to parse")
+    except MemoryError:
+        fail("input is too large to process in memory")
+    except Exception as exc:  # one line, never a traceback; the type names the bug to report
+        fail(f"extraction failed unexpectedly ({exc.__class__.__name__}: {exc}); please report it", code=3)
+
+
 def extract(
     path: Annotated[str, typer.Argument(help="A text, HTML or PDF file, a URL, or - for standard input.")],
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
@@ -68,21 +80,11 @@ def extract(
 ) -> None:
     """Extract actors and attributed statements from one article."""
     from vigil.extract.dates import parse_published
-    from vigil.extract.pipeline import extract_bytes
 
     if published is not None and (len(published) != 10 or parse_published(published) is None):
         fail(f"--published must be a real date as YYYY-MM-DD, not {published!r}")
     data, fetched_url = _read_input(path, allow_private)
-    try:
-        result = extract_bytes(data, url=url or fetched_url, published=published)
-    except VigilError as exc:
-        fail(str(exc))
-    except RecursionError:
-        fail("input is nested too deeply to parse")
-    except MemoryError:
-        fail("input is too large to process in memory")
-    except Exception as exc:  # one line, never a traceback; the type names the bug to report
-        fail(f"extraction failed unexpectedly ({exc.__class__.__name__}: {exc}); please report it", code=3)
+    result = _extract(data, url or fetched_url, published)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return
@@ -90,6 +92,7 @@ def extract(
 
 
 def show(result: Extraction) -> None:
+    """The article's header, its statements as cards, and its actors: what a reader checks first."""
     src = result.source
     out.print(f"[bold]{src.title or '(untitled)'}[/]")
     meta = [
@@ -110,29 +113,16 @@ def show(result: Extraction) -> None:
     out.print(actors)
 
 
-from vigil import cli_audit, cli_cases, cli_ingest, cli_monitor, cli_store, cli_watch, cli_web  # noqa: E402
+def reextract(
+    everything: Annotated[bool, typer.Option("--all", help="Re-run on every current document.")] = False,
+) -> None:
+    """Re-run extraction with this version; older results stay, marked superseded."""
+    from vigil.store.db import open_store
+    from vigil.store.records import reextract as run
 
-for _noun in (cli_store, cli_cases, cli_monitor, cli_audit, cli_web, cli_ingest, cli_watch):
-    _noun.register(app)  # one app, one module a noun
-
-
-@app.command()
-def version() -> None:
-    """Print Vigil's version."""
-    out.print(__version__)
-
-
-def main() -> None:
-    """The console script: any error the commands did not foresee is still one line, never a traceback."""
     try:
-        app()
-    except KeyboardInterrupt:
-        err.print("interrupted; whatever was stored before stays intact")
-        sys.exit(130)
-    except Exception as exc:  # the last line of defence
-        err.print(
-            f"[bold red]error:[/] unexpected {exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0] if str(exc) else ''} (please report it)",
-            highlight=False,
-        )
-        sys.exit(3)
+        store = open_store()
+        done, skipped = run(store, everything=everything)
+    except VigilError as exc:
+        fail(str(exc))
+    out.print(f"re-extracted {done} documents; {skipped} could not be read as articles")
