@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import select
 
 from vigil.capture.sources import Entry, Item, PassedOver, Unreadable
-from vigil.capture.writer import CaseTarget, Done, current_document, sha256, stored_capture, write_batch
+from vigil.capture.writer import CaseTarget, Done, sha256, stored_capture, write_batch
 from vigil.errors import VigilError
 from vigil.store.db import Store
+from vigil.store.records import current_document
 from vigil.store.tables import Capture
 
 

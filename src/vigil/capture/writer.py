@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vigil import __version__
 from vigil.capture import custody, warc
 from vigil.capture.fetch import FetchResult
 from vigil.capture.sources import Item
@@ -25,6 +24,7 @@ from vigil.store import cases
 from vigil.store.db import Store
 from vigil.store.records import (
     append,
+    current_document,
     dumps,
     ensure_blob,
     http_outcome,
@@ -32,7 +32,7 @@ from vigil.store.records import (
     media_type_of,
     save_extraction,
 )
-from vigil.store.tables import Capture, Document
+from vigil.store.tables import Capture
 
 
 @dataclass
@@ -174,19 +174,6 @@ def event_details(p: Prepared, outcome: str | None) -> dict[str, Any]:
     if outcome:
         details["outcome"] = outcome
     return details
-
-
-def current_document(session: Session, sha: str) -> int | None:
-    """One document per blob and extractor version, as `record_capture` keeps it."""
-    return session.scalar(
-        select(Document.id)
-        .where(
-            Document.blob_sha256 == sha,
-            Document.superseded_by.is_(None),
-            Document.extractor_version == __version__,
-        )
-        .limit(1)
-    )
 
 
 def sha256(data: bytes) -> str:

@@ -17,7 +17,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from vigil.cli.case import into_case, open_or_fail
-from vigil.cli.options import date_option, tsa
+from vigil.cli.options import CaseOption, OwnerOption, date_option, tsa
 from vigil.console import fail, out
 from vigil.errors import VigilError
 
@@ -69,12 +69,8 @@ def capture(
     published: Annotated[
         str | None, typer.Option(help="Publication date, YYYY-MM-DD (a list line may give its own).")
     ] = None,
-    case: Annotated[
-        str | None, typer.Option(help="Add the captures to this case (created when missing).")
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option(help="The account that owns a new case (default: the only admin).")
-    ] = None,
+    case: CaseOption = None,
+    owner: OwnerOption = None,
 ) -> None:
     """Capture sources as evidence: exact bytes, WARC, custody record, and extraction."""
     authority, chain = tsa(timestamp, tsa_chain)

@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.text import Text
 
 from vigil.cli.case import find_case, into_case, open_or_fail
+from vigil.cli.options import CaseOption, OwnerOption
 from vigil.console import fail, out
 from vigil.errors import VigilError
 
@@ -50,12 +51,8 @@ def ingest(
         bool, typer.Option(help="Local workers as threads of this process (small runs).")
     ] = False,
     timeout: Annotated[float, typer.Option(help="Seconds allowed for each fetch.")] = 30.0,
-    case: Annotated[
-        str | None, typer.Option(help="Add the captures to this case (created when missing).")
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option(help="The account that owns a new case (default: the only admin).")
-    ] = None,
+    case: CaseOption = None,
+    owner: OwnerOption = None,
 ) -> None:
     """Capture many sources as evidence, extracting on a Dask cluster; re-run to resume."""
     from vigil.capture.ingest import Settings

@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from vigil.console import fail
+
+# the case a command's captures join, and who owns it when the command creates it
+CaseOption = Annotated[str | None, typer.Option(help="Add the captures to this case (created when missing).")]
+OwnerOption = Annotated[
+    str | None, typer.Option(help="The account that owns a new case (default: the only admin).")
+]
 
 
 def date_option(value: str | None, where: str = "--published") -> str | None:

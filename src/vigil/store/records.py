@@ -211,7 +211,7 @@ def record_capture(
         log_event(session, "captured", details, capture_id=cap.id, actor=who, at=when)
         doc = save_extraction(session, page_sha, result) if result is not None else None
         if doc is None:
-            existing = _current_document_in(session, page_sha)
+            existing = current_document(session, page_sha)
             doc = session.get(Document, existing) if existing is not None else None
         n = len(result.statements) if result is not None else 0
     return Captured(capture=cap, document=doc if outcome is None else None, statements=n, error=outcome)
@@ -226,10 +226,11 @@ def http_outcome(fetched: FetchResult | None) -> str | None:
 
 def _current_document(store: Store, sha: str) -> int | None:
     with store.sessions() as session:
-        return _current_document_in(session, sha)
+        return current_document(session, sha)
 
 
-def _current_document_in(session: Session, sha: str) -> int | None:
+def current_document(session: Session, sha: str) -> int | None:
+    """One document per blob and extractor version: the one a new capture of the bytes reuses."""
     return session.scalar(
         select(Document.id)
         .where(
