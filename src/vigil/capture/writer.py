@@ -9,7 +9,6 @@ found (the archive, the record's WARC-Record-ID and target URI) to the event.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +22,10 @@ from vigil.model import Extraction
 from vigil.store import cases
 from vigil.store.db import Store
 from vigil.store.records import (
-    append,
+    CaptureFacts,
+    Stored,
+    append_capture,
     current_document,
-    dumps,
     ensure_blob,
     http_outcome,
     log_event,
@@ -123,34 +123,13 @@ def write_one(session: Session, p: Prepared, who: str, when: str) -> int:
     outcome = http_outcome(fetched) or (f"unextractable: {p.done.error}" if p.done.error else None)
     ensure_blob(session, p.sha, len(p.data), p.media)
     ensure_blob(session, p.warc_sha, len(p.warc_bytes), "application/warc")
-    tool = custody.tool()
-    cap = append(
+    method = "http" if item.method == "url" else item.method
+    cap = append_capture(
         session,
-        Capture(
-            uid=str(uuid.uuid4()),
-            method="http" if item.method == "url" else item.method,
-            requested_url=fetched.requested_url if fetched else item.uri,
-            final_url=fetched.final_url if fetched else item.uri,
-            source_path=item.source,
-            server_ip=fetched.server_ip if fetched else None,
-            status=fetched.status if fetched else None,
-            headers=dumps(fetched.headers if fetched else []),
-            hops=dumps([h.__dict__ for h in fetched.hops] if fetched else []),
-            collector=who,
-            machine=dumps(custody.machine()),
-            tool=tool["name"],
-            tool_version=tool["version"],
-            note=item.note,
-            captured_at=when,
-            page_sha256=p.sha,
-            warc_sha256=p.warc_sha,
-            screenshot_sha256=None,
-            media_type=p.media,
-            size=len(p.data),
-            batch=None,
-            outcome=outcome,
-            published=item.published,
-        ),
+        CaptureFacts(method, item.uri, item.source, fetched, who, when, item.note, item.published),
+        Stored(p.sha, p.warc_sha, None, p.media, len(p.data)),
+        batch=None,
+        outcome=outcome,
     )
     log_event(session, "captured", event_details(p, outcome), capture_id=cap.id, actor=who, at=when)
     result = p.done.extraction

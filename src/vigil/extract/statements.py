@@ -66,9 +66,6 @@ CLIMB_DEPS = {
 }
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "attr", "oprd"}
 OPEN_Q, CLOSE_Q = "“", "”"
-COMMIT_WORD = re.compile(
-    r"^(?:agreement|agreed|accept|accepted|invit\w*|welcome\w*|willing|promis\w*|pledg\w*)$", re.I
-)
 NEWLINE = re.compile("\n")
 SINGLE_OPEN = re.compile(r"(?<![\w])[‘'](?=\w)")
 SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])[’'](?![\w])")
@@ -823,13 +820,7 @@ class StatementReader:
     def _source_of(self, tok: Token) -> Cluster | None:
         """Who "according to …" names: an actor, or the author of a statement, report or letter."""
         if tok.lemma_.lower() in self.lex.speech_nouns or tok.lower_ in self.lex.speech_nouns:
-            for ch in tok.children:
-                if ch.dep_ == "poss" or (ch.dep_ == "prep" and ch.lower_ in ("by", "from", "of")):
-                    for t in ch.subtree:
-                        a = self.index.actor_of_token(t)
-                        if a is not None and a.kind in ("person", "organization", "state"):
-                            return a
-            return self.speakers.author(tok, self.resolve)
+            return self.speakers.author(tok, self.resolve)  # its named author, else the last one
         if tok.pos_ in ("PROPN", "PRON") or self.index.actor_of_token(tok) is not None:
             return self.resolve(tok)
         words = (tok.lemma_.lower(), tok.lower_)

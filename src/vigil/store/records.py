@@ -167,33 +167,12 @@ def record_capture(
         ensure_blob(session, warc_sha, len(warc_bytes), "application/warc")
         if shot_sha is not None and screenshot is not None:
             ensure_blob(session, shot_sha, len(screenshot), "image/png")
-        cap = append(
+        cap = append_capture(
             session,
-            Capture(
-                uid=str(uuid.uuid4()),
-                method=method,
-                requested_url=fetched.requested_url if fetched else uri,
-                final_url=fetched.final_url if fetched else uri,
-                source_path=source_path,
-                server_ip=fetched.server_ip if fetched else None,
-                status=fetched.status if fetched else None,
-                headers=dumps(fetched.headers if fetched else []),
-                hops=dumps([h.__dict__ for h in fetched.hops] if fetched else []),
-                collector=who,
-                machine=dumps(custody.machine()),
-                tool=tool["name"],
-                tool_version=tool["version"],
-                note=note,
-                captured_at=when,
-                page_sha256=page_sha,
-                warc_sha256=warc_sha,
-                screenshot_sha256=shot_sha,
-                media_type=media,
-                size=len(data),
-                batch=batch,
-                outcome=outcome,
-                published=published,
-            ),
+            CaptureFacts(method, uri, source_path, fetched, who, when, note, published),
+            Stored(page_sha, warc_sha, shot_sha, media, len(data)),
+            batch=batch,
+            outcome=outcome,
         )
         details: dict[str, Any] = {
             "page_sha256": page_sha,
@@ -215,6 +194,66 @@ def record_capture(
             doc = session.get(Document, existing) if existing is not None else None
         n = len(result.statements) if result is not None else 0
     return Captured(capture=cap, document=doc if outcome is None else None, statements=n, error=outcome)
+
+
+@dataclass(frozen=True)
+class CaptureFacts:
+    """What a capture says of its source: how it came, from where, by whom, when."""
+
+    method: str
+    uri: str
+    source_path: str | None
+    fetched: FetchResult | None
+    collector: str
+    at: str
+    note: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The blobs a capture names, already written."""
+
+    page_sha: str
+    warc_sha: str
+    shot_sha: str | None
+    media: str
+    size: int
+
+
+def append_capture(
+    session: Session, facts: CaptureFacts, blobs: Stored, batch: str | None, outcome: str | None
+) -> Capture:
+    """The chained capture row, one shape for `capture` and for the batched ingest writer."""
+    fetched, tool = facts.fetched, custody.tool()
+    return append(
+        session,
+        Capture(
+            uid=str(uuid.uuid4()),
+            method=facts.method,
+            requested_url=fetched.requested_url if fetched else facts.uri,
+            final_url=fetched.final_url if fetched else facts.uri,
+            source_path=facts.source_path,
+            server_ip=fetched.server_ip if fetched else None,
+            status=fetched.status if fetched else None,
+            headers=dumps(fetched.headers if fetched else []),
+            hops=dumps([h.__dict__ for h in fetched.hops] if fetched else []),
+            collector=facts.collector,
+            machine=dumps(custody.machine()),
+            tool=tool["name"],
+            tool_version=tool["version"],
+            note=facts.note,
+            captured_at=facts.at,
+            page_sha256=blobs.page_sha,
+            warc_sha256=blobs.warc_sha,
+            screenshot_sha256=blobs.shot_sha,
+            media_type=blobs.media,
+            size=blobs.size,
+            batch=batch,
+            outcome=outcome,
+            published=facts.published,
+        ),
+    )
 
 
 def http_outcome(fetched: FetchResult | None) -> str | None:
