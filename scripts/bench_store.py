@@ -51,37 +51,107 @@ WORDS = [
     "school",
     "hospital",
 ]
-NAMES = ["Ana Silva", "Omar Lind", "Hana Berg", "Example Watch", "Freedonia", "Kordovia", "Rights Centre"]
+GIVEN = [
+    "Ana",
+    "Omar",
+    "Hana",
+    "Yusuf",
+    "Mira",
+    "Lev",
+    "Sara",
+    "Idris",
+    "Noor",
+    "Pavel",
+    "Lina",
+    "Tomas",
+    "Aziz",
+    "Eva",
+    "Karim",
+    "Rosa",
+    "Jonas",
+    "Leila",
+    "Milan",
+    "Ines",
+]
+FAMILY = [
+    "Silva",
+    "Lind",
+    "Berg",
+    "Okafor",
+    "Haddad",
+    "Novak",
+    "Rahman",
+    "Costa",
+    "Ivanova",
+    "Sato",
+    "Moreau",
+    "Kaya",
+    "Mensah",
+    "Petrov",
+    "Duarte",
+    "Nakamura",
+    "Osei",
+    "Larsen",
+    "Aziz",
+    "Quinn",
+    "Varga",
+    "Ortiz",
+    "Bauer",
+    "Kowalski",
+    "Demir",
+]
+BODIES = ["Watch", "Rights Centre", "Legal Aid", "Observatory", "Press Union", "Monitoring Mission"]
+PLACES = ["Freedonia", "Kordovia", "Valdoria", "Ostmark", "Lunaria", "Serrania", "Tessaly", "Borvia"]
+# 500 people, 48 bodies, 8 states: a case of one situation names a few thousand actors in all
+PEOPLE = [f"{g} {f}" for g in GIVEN for f in FAMILY]
+ORGS = [f"{p} {b}" for p in PLACES for b in BODIES]
+NAMES = PEOPLE[:1] + ["Example Watch", "Freedonia", "Kordovia", "Rights Centre"]
 KINDS = ("accuse", "deny", "demand", "commit", "assert")
+
+
+def _cast(rng: random.Random) -> list[Actor]:
+    """Three or four actors of one story: people, a body, a state; sometimes a person's surname alone."""
+    people = rng.sample(PEOPLE, 2)
+    cast = [
+        Actor(id="a1", name=people[0], kind="person", aliases=[people[0].split()[-1]]),
+        Actor(id="a2", name=people[1], kind="person", titles=["spokesperson"]),
+        Actor(id="a3", name=rng.choice(ORGS), kind="organization"),
+        Actor(id="a4", name=rng.choice(PLACES), kind="state"),
+    ]
+    return cast[: rng.choice((3, 4))]
 
 
 def fake(i: int, rng: random.Random) -> Extraction:
     sents = []
     statements = []
     pos = 0
+    cast = _cast(rng)
     for k in range(5):
         words = " ".join(rng.choice(WORDS) for _ in range(14))
-        s = f"{rng.choice(NAMES)} said the {words}."
+        who, whom = rng.sample(cast, 2)
+        s = f"{who.name} said the {words}."
         sents.append(s)
         statements.append(
             Statement(
                 id=f"s{k}",
                 kind=rng.choice(KINDS),
-                speaker="a1",
-                speaker_name=rng.choice(NAMES),
-                target=None,
-                target_name=rng.choice(NAMES),
+                speaker=who.id,
+                speaker_name=who.name,
+                target=whom.id,
+                target_name=whom.name,
                 text=s,
                 span=(pos, pos + len(s)),
                 quote=None,
                 cue="said",
                 date=f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}",
                 confidence=0.8,
+                action="release" if k == 0 else None,
+                object="the report" if k == 0 else None,
             )
         )
         pos += len(s) + 2
     src = Source(sha256=f"{i:064x}", text="\n\n".join(sents), title=f"Generated story {i}")
-    return Extraction("0.1.0", src, [Actor(id="a1", name=NAMES[0], kind="person")], statements)
+    return Extraction("0.1.0", src, cast, statements)
 
 
 def fill(store: Store) -> float:

@@ -1,8 +1,11 @@
-"""Load check of the workbench: 20 concurrent clients browsing a store of 10,000 documents for 60 s.
+"""Load check of the workbench: 20 concurrent clients on a store of 10,000 documents, every page and API call.
 
-Serves the app with uvicorn on 127.0.0.1 (a free port), signs each client in, then loops over a
-mix of pages: a source view, the statements table with a filter, the JSON statements API, the
-timeline and the actor list. Prints p50/p95 latency and the error count. Figures only.
+For SQLite and then PostgreSQL (a throwaway database on VIGIL_BENCH_POSTGRES, default the local
+server): builds the store, serves it with `vigil serve --workers N` (a real server in its own
+processes), signs each client in one after another (sign-in refuses a burst of parallel attempts on
+one account, by design), then each client loops over the pages in turn for the given time. Prints
+p50/p95 and errors per page, and once, the time of a first view after a change (the aggregates
+rebuilt). Figures only; nothing asserts.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import random
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -19,123 +23,230 @@ import uuid
 from pathlib import Path
 
 import httpx
-import uvicorn
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_store import DOCS, fill
 
 from vigil.capture.custody import now
-from vigil.store.db import open_store
+from vigil.store.db import Store, open_store
 from vigil.store.records import append, ensure_blob
 from vigil.store.tables import Capture, Case, CaseCapture, CaseMember, Document
-from vigil.web.app import create_app
 from vigil.web.auth import add_user
 
 CLIENTS = int(os.environ.get("VIGIL_BENCH_CLIENTS", "20"))
 SECONDS = float(os.environ.get("VIGIL_BENCH_SECONDS", "60"))
+WORKERS = int(os.environ.get("VIGIL_BENCH_WORKERS", "2"))
 PASSWORD = "load test passphrase 1"
+PAGES = {
+    "cases": "/",
+    "case": "/cases/{c}",
+    "source": "/cases/{c}/sources/{cap}",
+    "statements": "/cases/{c}/statements",
+    "statements p.40": "/cases/{c}/statements?page_no=40",
+    "statements filtered": "/cases/{c}/statements?kind=demand&q=report",
+    "search": "/cases/{c}/statements?q={word}",
+    "timeline": "/cases/{c}/timeline",
+    "actors": "/cases/{c}/actors",
+    "actors p.5": "/cases/{c}/actors?page_no=5",
+    "actor": "/cases/{c}/actors/{actor}",
+    "dashboard": "/cases/{c}/dashboard",
+    "tracker": "/cases/{c}/tracker",
+    "contested": "/cases/{c}/contested",
+    "alerts": "/cases/{c}/alerts",
+    "audit": "/admin/audit",
+    "api cases": "/api/cases",
+    "api case": "/api/cases/{c}",
+    "api source": "/api/cases/{c}/sources/{cap}",
+    "api statements": "/api/cases/{c}/statements?speaker={person}",
+    "api search": "/api/cases/{c}/statements?q={word}",
+    "api actors": "/api/cases/{c}/actors",
+    "api timeline": "/api/cases/{c}/timeline",
+    "api tracker": "/api/cases/{c}/tracker",
+    "api contested": "/api/cases/{c}/contested",
+}
+WORDS = ["report", "torture", "inquiry", "release", "election", "visit", "detained", "court"]
+
+
+def build(store: Store) -> int:
+    """The generated documents, one admin and one case holding every capture; the case's id."""
+    fill(store)
+    with store.sessions.begin() as s:
+        user = add_user(s, "bench", PASSWORD, "admin")
+        case = Case(name="bench", description="", created_by=user.id, created_at=now())
+        s.add(case)
+        s.flush()
+        s.add(CaseMember(case_id=case.id, user_id=user.id, role="owner"))
+        for doc in s.scalars(select(Document)):
+            ensure_blob(s, doc.blob_sha256, len(doc.text), "text/plain")
+            cap = append(s, _capture(doc.blob_sha256, len(doc.text)))
+            s.add(CaseCapture(case_id=case.id, capture_id=cap.id, added_by=user.id, added_at=now()))
+        return case.id
+
+
+def _capture(sha: str, size: int) -> Capture:
+    return Capture(
+        uid=str(uuid.uuid4()),
+        method="file",
+        requested_url=None,
+        final_url=None,
+        source_path=None,
+        server_ip=None,
+        status=None,
+        headers="[]",
+        hops="[]",
+        collector="bench",
+        machine="{}",
+        tool="vigil",
+        tool_version="0.1.0",
+        note=None,
+        captured_at=now(),
+        page_sha256=sha,
+        warc_sha256=sha,
+        screenshot_sha256=None,
+        media_type="text/plain",
+        size=size,
+        batch=None,
+    )
+
+
+def serve(root: Path, url: str) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "VIGIL_HOME": str(root), "VIGIL_DATABASE_URL": url}
+    vigil = Path(sys.executable).parent / "vigil"
+    cmd = [str(vigil), "serve", "--port", str(port), "--workers", str(WORKERS)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            httpx.get(base + "/login", timeout=1)
+            return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit("the workbench did not start")
+
+
+def clients(base: str) -> list[httpx.Client]:
+    out = []
+    for _ in range(CLIENTS):
+        c = httpx.Client(base_url=base, timeout=120, follow_redirects=False)
+        r = c.post("/login", data={"name": "bench", "password": PASSWORD})
+        if r.status_code != 303:
+            raise SystemExit(f"sign-in failed: {r.status_code}")
+        out.append(c)
+    return out
+
+
+def fill_in(path: str, case_id: int, actor: str, rng: random.Random) -> str:
+    return path.format(
+        c=case_id,
+        cap=rng.randint(1, DOCS),
+        actor=actor,
+        word=rng.choice(WORDS),
+        person=rng.choice(["Ana", "Omar Lind", "Rosa", "Kordovia"]),
+    )
+
+
+def run(base: str, case_id: int) -> tuple[dict[str, list[float]], dict[str, int]]:
+    sessions = clients(base)
+    t = time.perf_counter()
+    actors = sessions[0].get(f"/api/cases/{case_id}/actors?limit=1").json()
+    print(f"  first view after the store changed (aggregates built): {time.perf_counter() - t:.1f} s")
+    actor = actors[0]["key"] if actors else "none"
+    times: dict[str, list[float]] = {k: [] for k in PAGES}
+    errors: dict[str, int] = dict.fromkeys(PAGES, 0)
+    lock = threading.Lock()
+    stop = time.monotonic() + SECONDS
+
+    def client(n: int, c: httpx.Client) -> None:
+        rng = random.Random(n)
+        names = list(PAGES)
+        rng.shuffle(names)
+        i = 0
+        while time.monotonic() < stop:
+            name = names[i % len(names)]
+            i += 1
+            t0 = time.perf_counter()
+            try:
+                ok = c.get(fill_in(PAGES[name], case_id, actor, rng)).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            with lock:
+                times[name].append((time.perf_counter() - t0) * 1000)
+                errors[name] += not ok
+
+    threads = [threading.Thread(target=client, args=(i, c)) for i, c in enumerate(sessions)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return times, errors
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[max(0, int(len(xs) * p) - 1)] if xs else 0.0
+
+
+def report(name: str, times: dict[str, list[float]], errors: dict[str, int]) -> None:
+    every = [x for xs in times.values() for x in xs]
+    print(
+        f"{name}: {CLIENTS} clients x {SECONDS:.0f} s, {WORKERS} workers, {DOCS:,} documents: "
+        f"{len(every)} requests, p50 {statistics.median(every):.0f} ms, p95 {pct(every, 0.95):.0f} ms, "
+        f"errors {sum(errors.values())}"
+    )
+    for page, xs in times.items():
+        print(
+            f"  {page:<20} n {len(xs):5}  p50 {statistics.median(xs) if xs else 0:6.0f} ms  "
+            f"p95 {pct(xs, 0.95):6.0f} ms  errors {errors[page]}"
+        )
+
+
+def measure(name: str, root: Path, url: str) -> None:
+    store = open_store(root, url)
+    t0 = time.perf_counter()
+    case_id = build(store)
+    store.engine.dispose()
+    print(f"{name}: store of {DOCS:,} documents built in {time.perf_counter() - t0:.0f} s")
+    proc, base = serve(root, url)
+    try:
+        report(name, *run(base, case_id))
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 def main() -> int:
+    reuse = os.environ.get("VIGIL_BENCH_REUSE")  # a SQLite store this script built before: skip building
+    if reuse:
+        proc, base = serve(Path(reuse), f"sqlite:///{reuse}/vigil.db")
+        try:
+            report("sqlite", *run(base, 1))
+        finally:
+            proc.terminate()
+            proc.wait(30)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp), f"sqlite:///{tmp}/vigil.db")
-        t0 = time.perf_counter()
-        fill(store)
-        with store.sessions.begin() as s:
-            user = add_user(s, "bench", PASSWORD, "editor")
-            case = Case(name="bench", description="", created_by=user.id, created_at=now())
-            s.add(case)
-            s.flush()
-            s.add(CaseMember(case_id=case.id, user_id=user.id, role="owner"))
-            for doc in s.scalars(select(Document)):
-                ensure_blob(s, doc.blob_sha256, len(doc.text), "text/plain")
-                cap = append(
-                    s,
-                    Capture(
-                        uid=str(uuid.uuid4()),
-                        method="file",
-                        requested_url=None,
-                        final_url=None,
-                        source_path=None,
-                        server_ip=None,
-                        status=None,
-                        headers="[]",
-                        hops="[]",
-                        collector="bench",
-                        machine="{}",
-                        tool="vigil",
-                        tool_version="0.1.0",
-                        note=None,
-                        captured_at=now(),
-                        page_sha256=doc.blob_sha256,
-                        warc_sha256=doc.blob_sha256,
-                        screenshot_sha256=None,
-                        media_type="text/plain",
-                        size=len(doc.text),
-                        batch=None,
-                    ),
-                )
-                s.add(CaseCapture(case_id=case.id, capture_id=cap.id, added_by=user.id, added_at=now()))
-            case_id = case.id
-        print(f"store of {DOCS:,} documents built in {time.perf_counter() - t0:.0f} s")
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="error")
+        root = Path(tmp) / "sqlite"
+        measure("sqlite", root, f"sqlite:///{root}/vigil.db")
+        admin_url = os.environ.get(
+            "VIGIL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
         )
-        threading.Thread(target=server.run, daemon=True).start()
-        while not server.started:
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
-        paths = [
-            f"/cases/{case_id}/sources/{{cap}}",
-            f"/cases/{case_id}/statements?kind=demand&q=report",
-            f"/api/cases/{case_id}/statements?speaker=Ana",
-            f"/cases/{case_id}/timeline",
-            f"/cases/{case_id}/actors",
-        ]
-        latencies: list[float] = []
-        errors = 0
-        slowest: dict[str, float] = {}
-        lock = threading.Lock()
-        stop = time.monotonic() + SECONDS
-
-        def client(n: int) -> None:
-            nonlocal errors
-            rng = random.Random(n)
-            with httpx.Client(base_url=base, timeout=120, follow_redirects=False) as c:
-                c.post("/login", data={"name": "bench", "password": PASSWORD})
-                while time.monotonic() < stop:
-                    path = rng.choice(paths).replace("{cap}", str(rng.randint(1, DOCS)))
-                    t = time.perf_counter()
-                    try:
-                        ok = c.get(path).status_code == 200
-                    except httpx.HTTPError:
-                        ok = False
-                    with lock:
-                        latencies.append((time.perf_counter() - t) * 1000)
-                        errors += not ok
-                        name = "source" if "/sources/" in path else path.split("?")[0].rsplit("/", 1)[-1]
-                        slowest[name] = max(slowest.get(name, 0.0), latencies[-1])
-
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        server.should_exit = True
-        latencies.sort()
-        p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else 0.0
-        p50 = statistics.median(latencies) if latencies else 0.0
-        print(
-            f"web load    {CLIENTS} clients x {SECONDS:.0f} s on {DOCS:,} documents: "
-            f"{len(latencies)} requests, "
-            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {errors}"
-        )
-        worst = ", ".join(f"{k} {v:.0f}" for k, v in sorted(slowest.items()))
-        print(f"slowest by page (ms): {worst}")
+        db = f"vigil_bench_{uuid.uuid4().hex[:8]}"
+        try:
+            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{db}"'))
+        except Exception as exc:  # no server: say so and carry on
+            print(f"postgresql: not measured: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+            return 0
+        try:
+            measure("postgresql", Path(tmp) / "pg", admin_url.rsplit("/", 1)[0] + f"/{db}")
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
     return 0
 
 

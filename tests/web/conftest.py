@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -52,3 +53,19 @@ def served(tmp_path: Path) -> Iterator[Served]:
     yield Served(f"http://127.0.0.1:{port}", store)
     server.should_exit = True
     t.join(timeout=10)
+
+
+def job_of(location: str) -> int:
+    """The job a capture form started, from where it sent the browser (`/cases/N?job=J#jobs`)."""
+    assert "?job=" in location, location
+    return int(location.split("?job=")[1].split("#")[0])
+
+
+def finished_job(get: Any, case_id: int, job_id: int, seconds: float = 300) -> dict[str, Any]:
+    """Poll the job API (`get`: a client's get) until the job is done or failed; its JSON."""
+    deadline = time.monotonic() + seconds
+    while True:
+        job: dict[str, Any] = get(f"/api/cases/{case_id}/jobs/{job_id}").json()
+        if job["state"] in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)

@@ -69,7 +69,7 @@ def routes(store: Store) -> list[tuple[str, str]]:
 
 
 def fill(path: str, ids: dict[str, int]) -> str:
-    return path.format(key="p:michelle bachelet", item="0123456789abcdef", **ids)
+    return path.format(key="p:michelle bachelet", item="0123456789abcdef", job_id=1, **ids)
 
 
 def test_no_route_answers_without_a_session(world: tuple[Store, dict[str, int]]) -> None:
@@ -131,7 +131,7 @@ def test_a_viewer_cannot_change_anything(world: tuple[Store, dict[str, int]]) ->
             f"{base}/sources/{ids['capture_id']}/statements",
             {"start": "0", "end": "10", "kind": "assert", "speaker": "x"},
         ),
-        (f"{base}/actors/merge", {"source": "hrw", "into": "human rights watch"}),
+        (f"{base}/actors/merge", {"into": "human rights watch", "other": "hrw"}),
         ("/cases", {"name": "mine"}),
     ]
     for path, data in attempts:

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from tests.web.conftest import Served
+from tests.web.conftest import Served, finished_job, job_of
 from tests.web.test_matrix import B_SENTENCE, R_SENTENCE, Tracebacks, World, build_world
 from tests.web.test_matrix import tracebacks as tracebacks  # the fixture
 from vigil.web import auth
@@ -294,10 +294,18 @@ def test_capture_refuses_bad_urls(fuzzed: tuple[Served, World], tracebacks: Trac
                 timeout=30,
                 **kw,
             )
+            where = r.headers.get("location", "")
             if path.startswith("/api/"):
                 ok = r.status_code == 422
+            elif r.status_code == 303 and "?job=" in where:  # fetched in the background: fails there
+                job = finished_job(
+                    lambda u: requests.get(served.url + u, cookies={auth.COOKIE: token}),
+                    world.a,
+                    job_of(where),
+                )
+                ok = job["state"] == "failed" and "error" in job["results"][0]
             else:
-                ok = r.status_code == 303 and "error=" in r.headers.get("location", "")
+                ok = r.status_code == 303 and "error=" in where
             if not ok:
                 logged = "\n".join(short(t) for t in tracebacks.seen[before:])
                 failures.append(f"POST {path} url={url!r} -> {r.status_code}\n{logged}")

@@ -51,7 +51,9 @@ def test_sign_in_case_upload_review_search_export_timeline(served: Served, tmp_p
         expect(page.locator("h1")).to_have_text("Xinjiang visit")
 
         page.set_input_files("input[name=file]", str(SEED))
-        page.click("button:has-text('Capture')")
+        page.click("button:has-text('Capture')")  # a background job: the case page shows its progress
+        expect(page.locator("#jobs li.job").first).to_be_visible()
+        page.locator("#jobs li.job.done a").first.click(timeout=120_000)  # its source, once captured
         expect(page.locator("h1")).to_have_text("U.N. Human Rights to visit Xinjiang")
         assert marked(page, "#article mark.st") == 8
         assert marked(page, "#article mark.demand") == 2

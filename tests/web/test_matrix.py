@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from tests.web.test_access import routes
 from vigil.store import cases
+from vigil.store import jobs as job_rows
 from vigil.store.db import Store, open_store
 from vigil.store.records import record_capture
 from vigil.store.tables import CaseCapture, CaseMember, StatementRow, User
@@ -140,6 +141,7 @@ def build_world(store: Store) -> World:
         for k in ("b", "seed"):
             cases.add_source(s, b.id, ids[k], users["bianca"], "bianca")
         a_id, b_id = a.id, b.id
+        job_rows.create(s, a.id, "urls", ["https://example.org/"], None, "olga")  # job 1, for its page
     sessions = {name: new_session(store, uid) for name, uid in users.items()}
     docs = {k: g.document for k, g in got.items()}
     assert all(d is not None for d in docs.values())
@@ -275,7 +277,7 @@ def post_body(world: World, template: str, variant: str) -> tuple[dict[str, str]
             "speaker": "Matrix Tester",
         },
         "/cases/{case_id}/statements/{statement_id}/review": {"action": "accepted", "back": ""},
-        "/cases/{case_id}/actors/merge": {"source": key, "into": key},  # the same actor: refused
+        "/cases/{case_id}/actors/merge": {"into": key, "other": key},  # the same actor: refused
         "/cases/{case_id}/actors/split": {"actor": key, "name": "no such name"},  # refused
         "/cases/{case_id}/tracker/{item}": {"status": "met", "note": "matrix"},  # no such item
         "/cases/{case_id}/sources/add": {"capture": str(world.p)},  # in the case already: refused
@@ -321,6 +323,7 @@ def rows_of(world: World) -> list[Row]:
                 statement_id=world.r_statement if v == "R" else world.p_statement,
                 key=R_ACTOR if v == "R" else SHARED_ACTOR,
                 item="0123456789abcdef",  # no such tracked item
+                job_id=1,
             )
             shows_r = method == "GET" and (template in R_PAGES or v == "R")
             if method == "GET":

@@ -117,6 +117,17 @@ def guard(host: str, port: int, *, allow_private: bool, allowed: frozenset[str] 
     return ips[0]
 
 
+def preflight(url: str, *, allow_private: bool = False) -> None:
+    """Refuse at once a URL that could never be fetched (scheme, host, a private address), so a form
+    can say so before it queues the work; `fetch` checks every hop again when it runs."""
+    target = parse_url(url)
+    if target.scheme not in ("http", "https"):
+        raise FetchRefused(f"only http and https URLs are fetched, not {target.scheme or 'this'}: {url}")
+    if not target.host:
+        raise FetchRefused(f"URL has no host: {url}")
+    guard(target.host, target.port or (443 if target.scheme == "https" else 80), allow_private=allow_private)
+
+
 def fetch(
     url: str,
     *,

@@ -451,6 +451,8 @@ class CheckpointStamp(Chained, Base):
 
 Index("ix_captures_source", Capture.source_path, Capture.page_sha256)
 Index("ix_captures_page_sha256", Capture.page_sha256)
+Index("ix_statements_speaker_name", StatementRow.speaker_name)
+Index("ix_statements_target_name", StatementRow.target_name)
 
 CHAINED: tuple[type[Chained], ...] = (
     Capture,
@@ -541,3 +543,115 @@ class Alert(Chained, Base):
 
 
 CHAINED += (Watch, WatchEvent, AlertRule, Alert)
+
+
+# ---- derived aggregates: rebuilt from the records above, never evidence -------------------------------
+class Digest(Base):
+    """One built aggregate of a case as one member scope sees it (`scope`: a digest of the sources
+    hidden from them, "" for all), valid while the records it was built from are unchanged (`version`).
+    Rebuilt as a whole, like an index, the newest read and the one before kept a while for readers
+    still on it: the records themselves stay as they are."""
+
+    __tablename__ = "digests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    scope: Mapped[str] = mapped_column(String(64))
+    part: Mapped[str] = mapped_column(String(20))  # actors | monitor
+    version: Mapped[str] = mapped_column(Text)
+    built_at: Mapped[str] = mapped_column(String(40))
+    seconds: Mapped[float] = mapped_column(Float)
+    summary: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class DigestActor(Base):
+    """A row of the case's actor list, ranked by how much is said by and about the actor."""
+
+    __tablename__ = "digest_actors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"))
+    rank: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    aliases: Mapped[str] = mapped_column(Text, default="[]")
+    titles: Mapped[str] = mapped_column(Text, default="[]")
+    links: Mapped[str] = mapped_column(Text, default="[]")
+    documents: Mapped[int] = mapped_column(Integer)
+    said: Mapped[int] = mapped_column(Integer)
+    about: Mapped[int] = mapped_column(Integer)
+
+
+class DigestName(Base):
+    """Every name (folded) under which an actor of the list is found: a filter's lookup, by index."""
+
+    __tablename__ = "digest_names"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"))
+    folded: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text)
+
+
+class DigestItem(Base):
+    """A tracker item or a contested claim as its JSON, in the order the page lists them."""
+
+    __tablename__ = "digest_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"))
+    part: Mapped[str] = mapped_column(String(20))  # tracker | contested
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(64))  # the item's or claim's own id
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class DigestStatement(Base):
+    """A machine statement of the case's current documents, in page order (`position`: by source
+    and place, `chrono`: by date), with the columns the statement filters read."""
+
+    __tablename__ = "digest_statements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    chrono: Mapped[int] = mapped_column(Integer)
+    statement_id: Mapped[int] = mapped_column(Integer)
+    capture_id: Mapped[int] = mapped_column(Integer)
+    document_id: Mapped[int] = mapped_column(Integer)
+    span_start: Mapped[int] = mapped_column(Integer)
+    said_on: Mapped[str | None] = mapped_column(String(10))  # its date, else its source's publication
+    kind: Mapped[str] = mapped_column(String(10))
+    speaker_name: Mapped[str | None] = mapped_column(Text)
+    target_name: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(10))
+
+
+Index("ix_digest_statements_place", DigestStatement.digest_id, DigestStatement.position)
+Index("ix_digest_statements_date", DigestStatement.digest_id, DigestStatement.chrono)
+Index("ix_digest_statements_kind", DigestStatement.digest_id, DigestStatement.kind, DigestStatement.position)
+Index("ix_digest_statements_id", DigestStatement.digest_id, DigestStatement.statement_id)
+Index("ix_digests_case", Digest.case_id, Digest.scope, Digest.part)
+Index("ix_digest_actors_rank", DigestActor.digest_id, DigestActor.rank)
+Index("ix_digest_actors_key", DigestActor.digest_id, DigestActor.key)
+Index("ix_digest_names_folded", DigestName.digest_id, DigestName.folded)
+Index("ix_digest_items_page", DigestItem.digest_id, DigestItem.part, DigestItem.status, DigestItem.position)
+Index("ix_digest_items_all", DigestItem.digest_id, DigestItem.part, DigestItem.position)
+Index("ix_digest_items_ref", DigestItem.digest_id, DigestItem.part, DigestItem.ref)
+
+
+class Job(Base):
+    """A capture started from the workbench, run in the background: its progress and outcome. The
+    captures it makes are evidence (chained, with custody); this row only tracks the work."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # urls | upload
+    items: Mapped[str] = mapped_column(Text)  # JSON: the URLs, or the upload's file name
+    note: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(10))  # queued | running | done | failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer)
+    results: Mapped[str] = mapped_column(Text, default="[]")  # per item: capture id or error
+    updated_at: Mapped[str] = mapped_column(String(40))

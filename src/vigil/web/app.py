@@ -10,6 +10,8 @@ store, the page renderer) is in `vigil.web.deps`.
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -19,7 +21,19 @@ from vigil.web.csrf import CSRFMiddleware
 from vigil.web.deps import HERE, NotSignedIn, not_signed_in
 from vigil.web.errors import install_error_handlers
 from vigil.web.headers import install_security_headers
-from vigil.web.routes import actors, admin, api, auth, cases, monitor, sources, statements, timeline
+from vigil.web.routes import (
+    actors,
+    admin,
+    alerts,
+    api,
+    auth,
+    cases,
+    jobs,
+    monitor,
+    sources,
+    statements,
+    timeline,
+)
 
 ROUTERS = (
     auth.router,
@@ -30,8 +44,12 @@ ROUTERS = (
     timeline.router,
     admin.router,
     monitor.router,
+    alerts.router,
+    jobs.router,
     api.router,
     monitor.api,
+    alerts.api,
+    jobs.api,
 )
 
 
@@ -53,3 +71,10 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app each worker process of `vigil serve --workers N` builds for itself: the store from
+    VIGIL_HOME / VIGIL_DATABASE_URL, private addresses only when VIGIL_ALLOW_PRIVATE=1."""
+    allow = os.environ.get("VIGIL_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes")
+    return create_app(allow_private=allow)

@@ -50,13 +50,21 @@ Identity = tuple[int, str, str, str]  # user id, name, global role, the session'
 def identity(request: Request) -> Identity:
     """Who is asking, from the session cookie; NotSignedIn when nobody is."""
     store: Store = request.app.state.store
-    with store.sessions.begin() as s:
-        found = auth.lookup(s, request.cookies.get(auth.COOKIE))
+    token = request.cookies.get(auth.COOKIE)
+    with store.reads() as s:  # most requests only read it: no write lock for them
+        found = auth.lookup(s, token)
+        if found is not None and not s.dirty and not s.deleted:
+            return _signed_in(request, *found)
+    with store.sessions.begin() as s:  # an idle session to end, or last-seen to move on
+        found = auth.lookup(s, token)
         if found is None:
             raise NotSignedIn()
-        user, ws = found
-        auditing.note_user(request, user.name)
-        return user.id, user.name, user.role, ws.csrf
+        return _signed_in(request, *found)
+
+
+def _signed_in(request: Request, user: User, ws: Any) -> Identity:
+    auditing.note_user(request, user.name)
+    return user.id, user.name, user.role, ws.csrf
 
 
 Who = Annotated[Identity, Depends(identity)]

@@ -7,26 +7,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, case, column, func, literal_column, or_, select, text
+from sqlalchemy import Integer, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, defer
 
-from vigil.connect import register
-from vigil.connect.gazetteer import fold
 from vigil.connect.text import stem
-from vigil.store import monitor
 from vigil.store.search import fts5_query
 from vigil.store.tables import (
-    ActorMerge,
     Capture,
     Case,
     CaseCapture,
     CaseMember,
+    DigestStatement,
     Document,
     Review,
     StatementRow,
     User,
 )
-from vigil.store.tables import Judgement as JudgementRow
 
 WRITE_ROLES = ("owner", "editor")
 
@@ -200,7 +196,7 @@ def case_reviews(scope: Scope) -> Any:
     return select(Review.statement_id).where(Review.case_id == scope.case_id)
 
 
-def _case_statements(scope: Scope, document: Document | None) -> Any:
+def case_statements(scope: Scope, document: Document | None = None) -> Any:
     """Statements of the case's current documents, with each one's title and capture, as one query.
 
     Machine statements come with the bytes; a person's statement only with the case it was added in."""
@@ -221,12 +217,12 @@ def _case_statements(scope: Scope, document: Document | None) -> Any:
 
 
 def statement_visible(session: Session, scope: Scope, statement_id: int) -> bool:
-    q = _case_statements(scope, None).where(StatementRow.id == statement_id).limit(1)
+    q = case_statements(scope, None).where(StatementRow.id == statement_id).limit(1)
     return session.execute(q).first() is not None
 
 
 def statement_views(session: Session, scope: Scope, document: Document | None = None) -> list[StatementView]:
-    return _views(session, scope, session.execute(_case_statements(scope, document)).all())
+    return _views(session, scope, session.execute(case_statements(scope, document)).all())
 
 
 def _views(session: Session, scope: Scope, rows: Any) -> list[StatementView]:
@@ -313,43 +309,6 @@ def matches(v: StatementView, params: dict[str, str], names: dict[str, set[str]]
     )
 
 
-def _sql_filters(
-    q: Any, params: dict[str, str], dialect: str, names: dict[str, set[str]] | None = None
-) -> Any:
-    names = names or {}
-    words = fts5_query(params.get("q", ""))
-    if words and dialect == "sqlite":  # the store's full-text index (migration 0001)
-        hits = text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :fq").bindparams(fq=words)
-        q = q.where(StatementRow.id.in_(hits.columns(column("rowid", Integer))))
-    elif words:
-        tsq = func.websearch_to_tsquery("english", params["q"])
-        q = q.where(literal_column("statements.search_vector").op("@@")(tsq))
-    if params.get("kind"):
-        q = q.where(StatementRow.kind == params["kind"])
-    for key, col in (("speaker", StatementRow.speaker_name), ("target", StatementRow.target_name)):
-        if params.get(key):
-            cond = func.lower(col).contains(params[key].lower(), autoescape=True)
-            if names.get(key):  # every name of the actor asked for, through aliases and merges
-                cond = or_(cond, func.lower(col).in_(sorted(names[key])))
-            q = q.where(cond)
-    if params.get("source", "").isdigit():
-        q = q.where(Capture.id == int(params["source"]))
-    if params.get("since"):
-        q = q.where(StatementRow.date >= params["since"])
-    if params.get("until"):
-        until = params["until"]
-        q = q.where(or_(StatementRow.date <= until, StatementRow.date.startswith(until)))
-    return q
-
-
-def by_date_sql() -> tuple[Any, ...]:
-    """Statement date, else the publication date; undated last; never by capture order."""
-    own = case((func.substr(StatementRow.date, 1, 2) == "--", None), else_=StatementRow.date)
-    when = func.coalesce(own, Document.published, StatementRow.date)
-    partial = func.substr(when, 1, 2) == "--"
-    return (when.is_(None), partial, when, StatementRow.document_id, StatementRow.span_start)
-
-
 def by_date(v: StatementView) -> tuple[Any, ...]:
     return (v.when is None, (v.when or "").startswith("--"), v.when or "", v.document_id, v.span[0])
 
@@ -358,140 +317,117 @@ def by_place(v: StatementView) -> tuple[Any, ...]:
     return (v.document_id, v.span[0], v.id)
 
 
+COUNT_CAP = 10_000  # beyond this a filtered count says "more than", rather than count every row
+
+
 def statement_page(
-    session: Session, scope: Scope, params: dict[str, str], offset: int, limit: int, order: str = "place"
+    session: Session,
+    scope: Scope,
+    index: int,
+    params: dict[str, str],
+    offset: int,
+    limit: int,
+    order: str = "place",
+    names: dict[str, set[str]] | None = None,
 ) -> tuple[list[StatementView], int]:
-    """One page of the case's statements under the filters, and how many there are in all.
+    """One page of the case's statements under the filters, and how many there are (at most
+    COUNT_CAP + 1: "more than COUNT_CAP").
 
-    Statements no one has reviewed are filtered, counted and paged in SQL; reviewed ones (few) are
-    read whole and filtered as reviewed, then the two are merged in order."""
-    base = _case_statements(scope, None)
-    reviewed_ids = case_reviews(scope)
+    `index`: the case's statement aggregate (`aggregates.ensure(…, STATEMENTS)`); `names`: for a
+    speaker or target filter, every name of the actors it names (from the actor list). Statements
+    no one has reviewed are filtered, counted and paged by the aggregate's indexes; reviewed ones
+    (few) are read whole and filtered as reviewed, then the two are merged in order."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    known = actor_views(session, scope) if params.get("speaker") or params.get("target") else {}
-    names = {k: names_of(known, params[k]) for k in ("speaker", "target") if params.get(k)}
-    machine = _sql_filters(base.where(StatementRow.id.not_in(reviewed_ids)), params, dialect, names)
+    names = names or {}
+    D = DigestStatement
+    machine = select(D.statement_id, D.document_id, D.span_start, D.said_on).where(
+        D.digest_id == index, D.statement_id.not_in(case_reviews(scope))
+    )
+    machine = _digest_filters(machine, params, dialect, names)
     if params.get("reviewed") == "yes":
-        machine = machine.where(StatementRow.id.is_(None))
-    total = int(
-        session.scalar(machine.with_only_columns(func.count(func.distinct(StatementRow.id))).order_by(None))
-        or 0
+        machine = machine.where(D.id.is_(None))
+    counted = machine.with_only_columns(D.id).limit(COUNT_CAP + 1).subquery()
+    total = int(session.scalar(select(func.count()).select_from(counted)) or 0)
+    keys = session.execute(
+        machine.order_by(D.chrono if order == "date" else D.position).limit(offset + limit)
     )
-    ordered = machine.order_by(None).order_by(
-        *(
-            by_date_sql()
-            if order == "date"
-            else (StatementRow.document_id, StatementRow.span_start, StatementRow.id)
-        )
-    )
-    rows = session.execute(ordered.limit(offset + limit)).all()
-    views = _views(session, scope, rows)
+    merged: list[tuple[tuple[Any, ...], int | StatementView]] = [
+        ((w is None, (w or "").startswith("--"), w or "", d, p) if order == "date" else (d, p, sid), sid)
+        for sid, d, p, w in keys
+    ]
     if params.get("reviewed") != "no":
-        done = [
-            v
-            for v in _views(
-                session, scope, session.execute(base.where(StatementRow.id.in_(reviewed_ids))).all()
-            )
-            if matches(v, params, names)
-        ]
-        views += done
+        done = [v for v in reviewed_views(session, scope) if matches(v, params, names)]
+        merged += [(by_date(v) if order == "date" else by_place(v), v) for v in done]
         total += len(done)
-    views.sort(key=by_date if order == "date" else by_place)
-    return views[offset : offset + limit], total
+    merged.sort(key=lambda kv: kv[0])
+    chosen = [v for _, v in merged[offset : offset + limit]]
+    wanted = [v for v in chosen if isinstance(v, int)]
+    found = {v.id: v for v in _views(session, scope, _rows_of(session, index, wanted))}
+    return [
+        v if isinstance(v, StatementView) else found[v]
+        for v in chosen
+        if not isinstance(v, int) or v in found
+    ], total
 
 
-def speakers(session: Session, scope: Scope) -> list[str]:
-    q = _case_statements(scope, None).with_only_columns(StatementRow.speaker_name).distinct().order_by(None)
-    return sorted({s for s in session.scalars(q) if s})
-
-
-@dataclass
-class ActorView:
-    key: str
-    name: str
-    kind: str
-    aliases: list[str]
-    titles: list[str]
-    documents: set[int]
-    said: int = 0
-    about: int = 0
-    links: list[Any] = field(default_factory=list)
-
-
-_ACTOR_CACHE: dict[tuple[Any, ...], dict[str, ActorView]] = {}
-
-
-def _case_version(session: Session, scope: Scope) -> tuple[Any, ...]:
-    """What the actor list depends on; it changes whenever a source, document, statement or judgement
-    is added."""
-    return (
-        id(session.bind),
-        scope,
-        session.scalar(
-            select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == scope.case_id)
-        ),
-        session.scalar(select(func.max(Document.id))),
-        session.scalar(select(func.max(StatementRow.id))),
-        session.scalar(select(func.max(ActorMerge.id))),
-        session.scalar(select(func.max(JudgementRow.id))),
-    )
-
-
-def actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
-    """The case's actors in the one register, cached until the case's record changes."""
-    key = _case_version(session, scope)
-    if key not in _ACTOR_CACHE:
-        if len(_ACTOR_CACHE) > 32:
-            _ACTOR_CACHE.clear()
-        _ACTOR_CACHE[key] = _actor_views(session, scope)
-    return _ACTOR_CACHE[key]
-
-
-def _actor_views(session: Session, scope: Scope) -> dict[str, ActorView]:
-    names = monitor.names(session, monitor.case_documents(session, scope.case_id, scope.hidden))
-    reg = register.build(names, monitor.judgements(session))
-    out: dict[str, ActorView] = {}
-    for a in reg.actors:
-        out[a.id] = ActorView(a.id, a.name, a.kind, a.aliases, a.titles, set(a.documents), links=a.links)
-    for name_col, attr in ((StatementRow.speaker_name, "said"), (StatementRow.target_name, "about")):
+def _rows_of(session: Session, index: int, ids: list[int]) -> list[Any]:
+    """Statement rows by id with their title and capture, as `case_statements` gives them; the
+    aggregate already holds only the case's statements the member may see, so no case join."""
+    D = DigestStatement
+    out: list[Any] = []
+    for chunk in range(0, len(ids), 5000):
         q = (
-            _case_statements(scope, None)
-            .with_only_columns(name_col, func.count(func.distinct(StatementRow.id)))
-            .where(name_col.is_not(None))
-            .group_by(name_col)
-            .order_by(None)
+            select(StatementRow, Document.title, D.capture_id, Document.published)
+            .join(Document, Document.id == StatementRow.document_id)
+            .join(D, (D.statement_id == StatementRow.id) & (D.digest_id == index))
+            .where(StatementRow.id.in_(ids[chunk : chunk + 5000]))
         )
-        for name, n in session.execute(q):  # machine counts; reviews show on each actor's page
-            k = reg.key_of_name(name)
-            if k in out:
-                setattr(out[k], attr, getattr(out[k], attr) + int(n))
+        out += session.execute(q).all()
     return out
 
 
-def names_of(views: dict[str, ActorView], wanted: str) -> set[str]:
-    """Every name of the actors a filter names: "Beijing" finds what China said under any name."""
-    w = fold(wanted)
-    if not w:
-        return set()
-    hit = [v for v in views.values() if any(w == fold(n) for n in [v.name, *v.aliases])]
-    return {n.lower() for v in hit for n in [v.name, *v.aliases]}
+def reviewed_views(session: Session, scope: Scope) -> list[StatementView]:
+    """The case's reviewed statements (and those a person added), as reviewed."""
+    q = case_statements(scope, None).where(StatementRow.id.in_(case_reviews(scope)))
+    return _views(session, scope, session.execute(q).all())
 
 
-def statements_of_actor(
-    session: Session, scope: Scope, key: str, role: str, limit: int = 500
+def _digest_filters(q: Any, params: dict[str, str], dialect: str, names: dict[str, set[str]]) -> Any:
+    """The statement filters on the aggregate's columns (words through the full-text index)."""
+    D = DigestStatement
+    words = fts5_query(params.get("q", ""))
+    if words and dialect == "sqlite":  # the store's full-text index (migration 0001)
+        hits = text("SELECT rowid FROM statements_fts WHERE statements_fts MATCH :fq").bindparams(fq=words)
+        q = q.where(D.statement_id.in_(hits.columns(column("rowid", Integer))))
+    elif words:
+        tsq = func.websearch_to_tsquery("english", params["q"])
+        hit = select(StatementRow.id).where(literal_column("statements.search_vector").op("@@")(tsq))
+        q = q.where(D.statement_id.in_(hit))
+    if params.get("kind"):
+        q = q.where(D.kind == params["kind"])
+    for key, col in (("speaker", D.speaker_name), ("target", D.target_name)):
+        if params.get(key):
+            cond = func.lower(col).contains(params[key].lower(), autoescape=True)
+            if names.get(key):  # every name of the actor asked for, through aliases and merges
+                cond = or_(cond, func.lower(col).in_(sorted(names[key])))
+            q = q.where(cond)
+    if params.get("source", "").isdigit():
+        q = q.where(D.capture_id == int(params["source"]))
+    if params.get("since"):
+        q = q.where(D.date >= params["since"])
+    if params.get("until"):
+        until = params["until"]
+        q = q.where(or_(D.date <= until, D.date.startswith(until)))
+    return q
+
+
+def statements_named(
+    session: Session, scope: Scope, names: list[str], role: str, limit: int = 500
 ) -> list[StatementView]:
-    """Statements by (role "speaker") or about (role "target") the actor with this key."""
-    views = actor_views(session, scope)
-    a = views.get(key)
-    if a is None:
+    """Statements by (role "speaker") or about (role "target") an actor, given every spelling of it
+    the statements use (from the actor list): an indexed lookup, not a scan of the case."""
+    if not names:
         return []
-    wanted = {fold(n) for n in [a.name, *a.aliases]}
     name_col = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
-    names = session.scalars(
-        _case_statements(scope, None).with_only_columns(name_col).distinct().order_by(None)
-    )
-    mine = [n for n in names if n and fold(n) in wanted]
-    if not mine:
-        return []
-    rows = session.execute(_case_statements(scope, None).where(name_col.in_(mine)).limit(limit)).all()
+    rows = session.execute(case_statements(scope, None).where(name_col.in_(names)).limit(limit)).all()
     return [v for v in _views(session, scope, rows) if v.status != "rejected"]

@@ -15,38 +15,61 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from vigil.store import monitor
-from vigil.web import queries
-from vigil.web.deps import Id, Identity, StoreDep, Who, member, page
+from vigil.store.db import Store
+from vigil.web import aggregates, queries
+from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page
 
 router = APIRouter()
 
 
+ACTORS_PAGE = 100
+
+
 @router.get("/cases/{case_id}/actors", response_class=HTMLResponse, include_in_schema=False)
-def actors_page(request: Request, who: Who, st: StoreDep, case_id: Id) -> HTMLResponse:
-    """The case's actors, the most spoken by and about first."""
-    with st.sessions.begin() as s:
+def actors_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: PageNo = 1) -> HTMLResponse:
+    """The case's actors, the most spoken by and about first, a page at a time."""
+    with st.reads() as s:
         case, role, scope = member(s, who, case_id)
-        views = sorted(queries.actor_views(s, scope).values(), key=lambda a: (-a.said - a.about, a.name))
-        return page(request, "actors.html", who, case=case, role=role, actors=views)
+    rows, total = aggregates.actor_page(st, scope, (page_no - 1) * ACTORS_PAGE, ACTORS_PAGE)
+    pages = max(1, -(-total // ACTORS_PAGE))
+    return page(
+        request,
+        "actors.html",
+        who,
+        case=case,
+        role=role,
+        actors=rows,
+        total=total,
+        page_no=page_no,
+        pages=pages,
+    )
 
 
 @router.get("/cases/{case_id}/actors/{key}", response_class=HTMLResponse, include_in_schema=False)
 def actor_page(
     request: Request, who: Who, st: StoreDep, case_id: Id, key: Annotated[str, PathParam(max_length=500)]
 ) -> HTMLResponse:
-    """One actor: what they said, what was said about them, and the others to merge them with."""
-    with st.sessions.begin() as s:
+    """One actor: what they said, what was said about them, and the forms to merge or split them."""
+    with st.reads() as s:
         case, role, scope = member(s, who, case_id)
-        views = queries.actor_views(s, scope)
-        a = views.get(key)
-        if a is None:
-            raise HTTPException(404, "not found")
-        by = queries.statements_of_actor(s, scope, key, "speaker")
-        about = queries.statements_of_actor(s, scope, key, "target")
-        others = sorted((v for k, v in views.items() if k != key), key=lambda v: v.name)
-        return page(
-            request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about, others=others
-        )
+    a = aggregates.actor(st, scope, key)
+    if a is None:
+        raise HTTPException(404, "not found")
+    names = aggregates.spellings(st, scope, key)
+    with st.reads() as s:
+        by = queries.statements_named(s, scope, names, "speaker")
+        about = queries.statements_named(s, scope, names, "target")
+    return page(request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about)
+
+
+def known_actor(st: Store, who: Identity, case_id: int, key: str) -> aggregates.ActorView:
+    """One of the case's actors, by key, for a judgement on it; 422 when it is none."""
+    with st.reads() as s:
+        _, _, scope = member(s, who, case_id, write=True)
+    found = aggregates.actor(st, scope, key)
+    if found is None:
+        raise HTTPException(422, "choose actors of this case")
+    return found
 
 
 @router.post("/cases/{case_id}/actors/merge", include_in_schema=False)
@@ -55,17 +78,35 @@ def merge_actors(
     who: Who,
     st: StoreDep,
     case_id: Id,
-    source: Annotated[str, Form()],
-    into: Annotated[str, Form()],
+    into: Annotated[str, Form(max_length=500)],
+    other: Annotated[str, Form(max_length=500)],
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Judge two of the case's actors the same person or body; show the one kept."""
+    """Judge two of the case's actors the same person or body, once the reviewer has seen both named;
+    `other` is a name (or key) typed on the actor's page, resolved to the case's actors."""
+    kept = known_actor(st, who, case_id, into)
+    with st.reads() as s:
+        case, role, scope = member(s, who, case_id, write=True)
+    found = aggregates.actor(st, scope, other)
+    choices = [found] if found else aggregates.actors_named(st, scope, other)
+    choices = [a for a in choices if a.key != kept.key]
+    if not choices:
+        raise HTTPException(422, f"no other actor of this case is called {other[:100]!r}")
+    if len(choices) > 1 or confirm != "yes":
+        ctx = {
+            "into": kept,
+            "other": other,
+            "source": choices[0],
+            "choices": choices if len(choices) > 1 else [],
+        }
+        return page(request, "actor_merge.html", who, case=case, role=role, **ctx)
     with st.sessions.begin() as s:
-        _, _, scope = member(s, who, case_id, write=True)
-        views = queries.actor_views(s, scope)
-        if source not in views or into not in views or source == into:
-            raise HTTPException(422, "choose two different actors of this case")
-        judge(s, who, case_id, source, into, "same")
-    return RedirectResponse(f"/cases/{case_id}/actors/{quote(into, safe='')}", status_code=303)
+        member(s, who, case_id, write=True)
+        judge(s, who, case_id, choices[0].key, kept.key, "same")
+    aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)  # the reviewer sees the merge at once
+    merged = aggregates.actors_named(st, scope, kept.name)  # the register picks the merged key
+    key = merged[0].key if merged else kept.key
+    return RedirectResponse(f"/cases/{case_id}/actors/{quote(key, safe='')}", status_code=303)
 
 
 @router.post("/cases/{case_id}/actors/split", include_in_schema=False)
@@ -77,12 +118,12 @@ def split_actor(
     name: Annotated[str, Form(max_length=500)],
 ) -> Response:
     """Keep one of an actor's names apart from it: a `different` judgement, over any earlier one."""
+    if name not in known_actor(st, who, case_id, actor).aliases:
+        raise HTTPException(422, "choose one of this actor's other names")
     with st.sessions.begin() as s:
         _, _, scope = member(s, who, case_id, write=True)
-        a = queries.actor_views(s, scope).get(actor)
-        if a is None or name not in a.aliases:
-            raise HTTPException(422, "choose one of this actor's other names")
         judge(s, who, case_id, actor, name, "different")
+    aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)
     return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
 
 

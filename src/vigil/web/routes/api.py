@@ -19,14 +19,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from vigil.store.tables import Document, User
-from vigil.web import auditing, queries
+from vigil.web import aggregates, auditing, queries
+from vigil.web.capturing import do_capture
 from vigil.web.deps import API_LIMIT, Id, Limit, Offset, Part, StoreDep, Who, member, templates
 from vigil.web.present import precision, source_json, statement_json, timeline
 from vigil.web.routes.cases import make_case
-from vigil.web.routes.sources import do_capture, original_response, restrict_source, source_context
+from vigil.web.routes.sources import original_response, restrict_source, source_context
 from vigil.web.routes.statements import FILTERS, export_response, filtered, review
 
 router = APIRouter(prefix="/api")
+PAGE_DEFAULT = 100  # rows a list answers unless `limit` asks for more (at most API_LIMIT)
 
 
 class NewCaseBody(BaseModel):
@@ -51,7 +53,7 @@ class CaptureBody(BaseModel):
 @router.get("/cases")
 def api_cases(who: Who, st: StoreDep) -> list[dict[str, Any]]:
     # The caller's cases, with their role and number of sources.
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         user = s.get(User, who[0])
         assert user is not None
         return [
@@ -69,23 +71,26 @@ def api_new_case(who: Who, st: StoreDep, body: NewCaseBody) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}")
-def api_case(who: Who, st: StoreDep, case_id: Id) -> dict[str, Any]:
-    # A case, the caller's role in it and the sources they may see.
-    with st.sessions.begin() as s:
+def api_case(
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
+) -> dict[str, Any]:
+    # A case, the caller's role in it, how many sources they may see and a page of them.
+    with st.reads() as s:
         case, role, scope = member(s, who, case_id)
         return {
             "id": case.id,
             "name": case.name,
             "description": case.description,
             "role": role,
-            "sources": [source_json(c, d) for c, d in queries.sources(s, scope)],
+            "total_sources": queries.source_count(s, scope),
+            "sources": [source_json(c, d) for c, d in queries.sources(s, scope, offset, limit)],
         }
 
 
 @router.get("/cases/{case_id}/sources/{capture_id}")
 def api_source(who: Who, st: StoreDep, case_id: Id, capture_id: Id) -> dict[str, Any]:
     # One source: its text, its statements the caller may see, and its chain of custody.
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         ctx = source_context(s, who, case_id, capture_id)
         doc: Document | None = ctx["doc"]
         return {
@@ -101,14 +106,14 @@ def api_source(who: Who, st: StoreDep, case_id: Id, capture_id: Id) -> dict[str,
 
 @router.get("/cases/{case_id}/statements")
 def api_statements(
-    request: Request, who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_LIMIT
+    request: Request, who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
 ) -> list[dict[str, Any]]:
     # A page of the case's statements under the same filters as the statements page.
     params = {k: request.query_params.get(k, "") for k in FILTERS}
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-        rows, _ = queries.statement_page(s, scope, params, max(offset, 0), min(max(limit, 1), API_LIMIT))
-        return [statement_json(v) for v in rows]
+    rows, _ = aggregates.statement_page(st, scope, params, max(offset, 0), min(max(limit, 1), API_LIMIT))
+    return [statement_json(v) for v in rows]
 
 
 @router.post("/cases/{case_id}/statements/{statement_id}/review")
@@ -139,39 +144,42 @@ def api_restrict(who: Who, st: StoreDep, case_id: Id, capture_id: Id, body: Rest
 
 
 @router.get("/cases/{case_id}/actors")
-def api_actors(who: Who, st: StoreDep, case_id: Id) -> list[dict[str, Any]]:
-    # The case's actors, with their names and how many statements are by and about them.
-    with st.sessions.begin() as s:
+def api_actors(
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
+) -> list[dict[str, Any]]:
+    # The case's actors, most spoken by and about first, with their names and statement counts.
+    with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-        return [
-            {
-                "key": a.key,
-                "name": a.name,
-                "kind": a.kind,
-                "aliases": a.aliases,
-                "titles": a.titles,
-                "statements_by": a.said,
-                "statements_about": a.about,
-            }
-            for a in queries.actor_views(s, scope).values()
-        ]
+    rows, _ = aggregates.actor_page(st, scope, offset, limit)
+    return [
+        {
+            "key": a.key,
+            "name": a.name,
+            "kind": a.kind,
+            "aliases": a.aliases,
+            "titles": a.titles,
+            "statements_by": a.said,
+            "statements_about": a.about,
+        }
+        for a in rows
+    ]
 
 
 @router.get("/cases/{case_id}/timeline")
 def api_timeline(
-    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_LIMIT
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
 ) -> list[dict[str, Any]]:
     # The case's statements grouped by date, each date with its precision; rejected ones left out.
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-        page_rows, _ = queries.statement_page(
-            s, scope, {}, max(offset, 0), min(max(limit, 1), API_LIMIT), order="date"
-        )
-        rows = [v for v in page_rows if v.status != "rejected"]
-        return [
-            {"date": g, "precision": precision(g), "statements": [statement_json(v) for v in vs]}
-            for g, vs in timeline(rows)
-        ]
+    page_rows, _ = aggregates.statement_page(
+        st, scope, {}, max(offset, 0), min(max(limit, 1), API_LIMIT), order="date"
+    )
+    rows = [v for v in page_rows if v.status != "rejected"]
+    return [
+        {"date": g, "precision": precision(g), "statements": [statement_json(v) for v in vs]}
+        for g, vs in timeline(rows)
+    ]
 
 
 @router.get("/cases/{case_id}/export")
@@ -186,9 +194,10 @@ def api_export(
     params = {k: request.query_params.get(k, "") for k in FILTERS}
     if format not in ("json", "csv"):
         raise HTTPException(422, "format must be json or csv")
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-        rows = filtered(s, scope, params)
+    rows = filtered(st, scope, params)
+    with st.sessions.begin() as s:  # an export is a custody event
         auditing.note_records(request, exported=[v.id for v in rows], format=format)
         return export_response(s, who, case_id, rows, format)
 

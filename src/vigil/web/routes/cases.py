@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vigil.store import cases
+from vigil.store import jobs as job_rows
 from vigil.store.tables import Case, CaseMember, User
 from vigil.web import auth, queries
 from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page
@@ -26,7 +27,7 @@ SOURCES_PAGE = 100
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, who: Who, st: StoreDep) -> HTMLResponse:
     """The cases the user is a member of (an admin's too), the start page after sign-in."""
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         user = s.get(User, who[0])
         assert user is not None
         rows = queries.cases_of(s, user)
@@ -59,7 +60,7 @@ def new_case(
 @router.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
 def case_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: PageNo = 1) -> HTMLResponse:
     """A case: its members, a page of its sources, and (for writers) sources they may add."""
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         case, role, scope = member(s, who, case_id)
         members = s.execute(
             select(User.name, CaseMember.role)
@@ -86,6 +87,8 @@ def case_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: Pa
             pages=max(1, -(-total // SOURCES_PAGE)),
             total_sources=total,
             existing=candidates(s, me, case_id) if role in queries.WRITE_ROLES else [],
+            jobs=[job_rows.as_json(j, scope.hidden) for j in job_rows.recent(s, case_id)],
+            case_id=case_id,
         )
 
 

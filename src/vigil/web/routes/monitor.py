@@ -7,42 +7,24 @@ connect layer from the stored records, and served as HTML (`router`) and as JSON
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from vigil.capture import custody
-from vigil.connect import contested, tracker
-from vigil.connect.monitor import Monitor, assemble
+from vigil.connect import tracker
 from vigil.model import KINDS
-from vigil.store import monitor
 from vigil.store.records import append
 from vigil.store.tables import Review, StatementRow, TrackerChange
-from vigil.web.deps import Id, StoreDep, Who, member, page
+from vigil.web import aggregates
+from vigil.web.deps import API_LIMIT, Id, Limit, Offset, PageNo, StoreDep, Who, member, page
 
 router = APIRouter()
 api = APIRouter(prefix="/api")
-
-
-def load(s: Session, scope: Any) -> Monitor:
-    """The case's monitor, assembled from the records of the sources the member may see."""
-    docs = monitor.case_documents(s, scope.case_id, scope.hidden)
-    rec = monitor.load(s, docs, scope.case_id)
-    return assemble(rec.names, rec.statements, rec.events, rec.judgements, rec.decisions)
-
-
-def by_month(m: Monitor) -> list[tuple[str, dict[str, int]]]:
-    """Statements per month (their date, else the publication's) and kind, for the dashboard's plot."""
-    counts: dict[str, Counter[str]] = {}
-    for s in m.statements:
-        day = s.date if s.date and not s.date.startswith("--") else s.source.published
-        if day and s.review != "rejected":
-            counts.setdefault(day[:7], Counter())[s.kind] += 1
-    return [(month, {k: counts[month][k] for k in KINDS}) for month in sorted(counts)]
+PAGE = 50
+DASHBOARD_ITEMS = 10
 
 
 def plot(rows: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
@@ -67,50 +49,55 @@ def plot(rows: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
 @router.get("/cases/{case_id}/dashboard", response_class=HTMLResponse, include_in_schema=False)
 def dashboard(request: Request, who: Who, st: StoreDep, case_id: Id) -> HTMLResponse:
     """The case at a glance: statements per month, review progress, open and overdue items, disputes."""
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         case, role, scope = member(s, who, case_id)
-        m = load(s, scope)
-        items = m.tracker()
         reviewed = (
             s.scalar(select(func.count(func.distinct(Review.statement_id))).where(Review.case_id == case_id))
             or 0
         )
-        said = Counter(one.speaker for one in m.statements if one.speaker)
-        active = [(m.register.get(k), n) for k, n in said.most_common(8)]
-        return page(
-            request,
-            "dashboard.html",
-            who,
-            case=case,
-            role=role,
-            plot=plot(by_month(m)),
-            total=len(m.statements),
-            reviewed=reviewed,
-            open_items=[i for i in items if i.status == "open"],
-            overdue=[i for i in items if i.status == "overdue"],
-            contested=m.contested()[:5],
-            active=[(a, n) for a, n in active if a is not None],
-        )
+    summary = aggregates.summary(st, scope)
+    overdue, counts = aggregates.items(st, scope, "tracker", "overdue", 0, DASHBOARD_ITEMS)
+    open_items, _ = aggregates.items(st, scope, "tracker", "open", 0, DASHBOARD_ITEMS)
+    claims, _ = aggregates.items(st, scope, "contested", None, 0, 5)
+    return page(
+        request,
+        "dashboard.html",
+        who,
+        case=case,
+        role=role,
+        plot=plot(summary.get("months", [])),
+        total=summary.get("total", 0),
+        reviewed=reviewed,
+        counts=counts,
+        open_items=open_items,
+        overdue=overdue,
+        contested=claims,
+        active=summary.get("active", []),
+    )
 
 
 @router.get("/cases/{case_id}/tracker", response_class=HTMLResponse, include_in_schema=False)
 def tracker_page(
-    request: Request, who: Who, st: StoreDep, case_id: Id, status: str | None = None
+    request: Request, who: Who, st: StoreDep, case_id: Id, status: str | None = None, page_no: PageNo = 1
 ) -> HTMLResponse:
     """The tracked demands and commitments, optionally of one status, with the form to decide them."""
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         case, role, scope = member(s, who, case_id)
-        items = [i for i in load(s, scope).tracker() if status in (None, "", i.status)]
-        return page(
-            request,
-            "tracker.html",
-            who,
-            case=case,
-            role=role,
-            items=items,
-            statuses=tracker.STATUSES,
-            status=status or "",
-        )
+    rows, counts = aggregates.items(st, scope, "tracker", status or None, (page_no - 1) * PAGE, PAGE)
+    total = counts.get(status, 0) if status else sum(counts.values())
+    return page(
+        request,
+        "tracker.html",
+        who,
+        case=case,
+        role=role,
+        items=rows,
+        counts=counts,
+        statuses=tracker.STATUSES,
+        status=status or "",
+        page_no=page_no,
+        pages=max(1, -(-total // PAGE)),
+    )
 
 
 @router.post("/cases/{case_id}/tracker/{item}", include_in_schema=False)
@@ -126,11 +113,12 @@ def decide(
     """A reviewer sets an item's status, never without evidence or a note; appended, not overwritten."""
     if status not in tracker.STATUSES:
         raise HTTPException(422, f"status must be one of {', '.join(tracker.STATUSES)}")
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         _, _, scope = member(s, who, case_id, write=True)
-        known = {i.id for i in load(s, scope).tracker()}
-        if item not in known:
-            raise HTTPException(404, "not found")
+    if not aggregates.has_item(st, scope, item):  # before the write lock: this may rebuild
+        raise HTTPException(404, "not found")
+    with st.sessions.begin() as s:
+        member(s, who, case_id, write=True)
         if not note.strip() and evidence is None:
             raise HTTPException(422, "give the evidence or a note: a status is never set without one")
         if evidence is not None and s.get(StatementRow, evidence) is None:
@@ -149,28 +137,48 @@ def decide(
                 at=custody.now(),
             ),
         )
+    aggregates.ensure(st, scope, aggregates.MONITOR, fresh=True)
     return RedirectResponse(f"/cases/{case_id}/tracker#item-{item}", status_code=303)
 
 
 @router.get("/cases/{case_id}/contested", response_class=HTMLResponse, include_in_schema=False)
-def contested_page(request: Request, who: Who, st: StoreDep, case_id: Id) -> HTMLResponse:
+def contested_page(
+    request: Request, who: Who, st: StoreDep, case_id: Id, page_no: PageNo = 1
+) -> HTMLResponse:
     """Allegations set against the accused party's denials, so a reader sees both sides together."""
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         case, role, scope = member(s, who, case_id)
-        return page(request, "contested.html", who, case=case, role=role, claims=load(s, scope).contested())
+    rows, counts = aggregates.items(st, scope, "contested", None, (page_no - 1) * PAGE, PAGE)
+    pages = max(1, -(-sum(counts.values()) // PAGE))
+    return page(
+        request, "contested.html", who, case=case, role=role, claims=rows, page_no=page_no, pages=pages
+    )
 
 
 @api.get("/cases/{case_id}/tracker")
-def api_tracker(who: Who, st: StoreDep, case_id: Id, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """The case's tracked demands and commitments, with evidence and history."""
-    with st.sessions.begin() as s:
+def api_tracker(
+    who: Who,
+    st: StoreDep,
+    case_id: Id,
+    as_of: dt.date | None = None,
+    status: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = API_LIMIT,
+) -> list[dict[str, Any]]:
+    """The case's tracked demands and commitments, with evidence and history; `as_of` a past day."""
+    with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-        return [tracker.to_json(i) for i in load(s, scope).tracker(as_of)]
+        if as_of is not None:  # a day other than today: followed afresh, not from the aggregate
+            items = aggregates.load(s, scope).tracker(as_of)
+            return [tracker.to_json(i) for i in items if status in (None, i.status)][offset : offset + limit]
+    return aggregates.items(st, scope, "tracker", status, offset, limit)[0]
 
 
 @api.get("/cases/{case_id}/contested")
-def api_contested(who: Who, st: StoreDep, case_id: Id) -> list[dict[str, Any]]:
+def api_contested(
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_LIMIT
+) -> list[dict[str, Any]]:
     """Allegations paired with the accused party's denials, across the case's sources."""
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-        return [contested.to_json(c) for c in load(s, scope).contested()]
+    return aggregates.items(st, scope, "contested", None, offset, limit)[0]

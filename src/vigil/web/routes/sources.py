@@ -18,13 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vigil.capture.intake import Options, capture_url
-from vigil.errors import VigilError
 from vigil.store import cases
 from vigil.store.db import Store
-from vigil.store.records import log_event, record_capture
+from vigil.store.records import log_event
 from vigil.store.tables import ActorRow, Capture, CaseCapture, CaseMember, CustodyEvent, Document, User
-from vigil.web import auditing, queries
+from vigil.web import auditing, capturing, queries
 from vigil.web.deps import Id, Identity, Part, StoreDep, Who, member, page
 
 router = APIRouter()
@@ -33,90 +31,32 @@ LISTED = 200  # newest candidates offered on the case page
 
 
 def candidates(s: Session, user: User, case_id: int, limit: int = LISTED) -> list[tuple[int, str, str]]:
-    """(capture id, title or URL, captured at) the user may add to this case, newest first."""
-    mine = select(CaseMember.case_id).where(CaseMember.user_id == user.id)
-    seen = {
-        cap
-        for cap, restricted in s.execute(
-            select(CaseCapture.capture_id, CaseCapture.restricted_to).where(CaseCapture.case_id.in_(mine))
-        )
-        if restricted is None or user.id in json.loads(restricted)
-    }
-    if user.role == "admin":
-        filed = select(CaseCapture.capture_id)
-        seen |= set(s.scalars(select(Capture.id).where(Capture.id.not_in(filed))))
-    here = set(s.scalars(select(CaseCapture.capture_id).where(CaseCapture.case_id == case_id)))
-    held = {sha for (sha,) in s.execute(select(Capture.page_sha256).where(Capture.id.in_(here)))}
-    ids = sorted(seen - here, reverse=True)
+    """(capture id, title or URL, captured at) the user may add to this case, newest first.
+
+    Read newest first with a bound, so a store of many thousand captures costs one indexed page."""
+    mine = select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.case_id != case_id)
+    here = select(CaseCapture.capture_id).where(CaseCapture.case_id == case_id)
+    held = select(Capture.page_sha256).join(CaseCapture, CaseCapture.capture_id == Capture.id)
+    held = held.where(CaseCapture.case_id == case_id)
+    visible: Any = CaseCapture.case_id.in_(mine)
+    if user.role == "admin":  # captures filed in no case yet, from the command line
+        visible = visible | Capture.id.not_in(select(CaseCapture.capture_id))
     rows = s.execute(
-        select(Capture.id, Capture.final_url, Capture.captured_at, Capture.page_sha256, Document.title)
+        select(Capture.id, Capture.final_url, Capture.captured_at, Document.title, CaseCapture.restricted_to)
+        .outerjoin(CaseCapture, CaseCapture.capture_id == Capture.id)
         .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
-        .where(Capture.id.in_(ids), Capture.outcome.is_(None))
+        .where(visible, Capture.outcome.is_(None), Capture.id.not_in(here), Capture.page_sha256.not_in(held))
         .order_by(Capture.id.desc())
+        .limit(limit * 4)
     ).all()
-    out, shown = [], set()
-    for cid, url, at, sha, title in rows:
-        if sha in held or cid in shown:
+    out: list[tuple[int, str, str]] = []
+    shown: set[int] = set()
+    for cid, url, at, title, restricted in rows:
+        if cid in shown or (restricted is not None and user.id not in json.loads(restricted)):
             continue
         shown.add(cid)
-        out.append((cid, title or url or sha[:16], at[:16].replace("T", " ")))
+        out.append((cid, title or url or str(cid), at[:16].replace("T", " ")))
     return out[:limit]
-
-
-def add_capture(s: Session, who: Identity, case_id: int, capture_id: int) -> int | None:
-    """Add a capture to the case; the case's existing source when it holds the same bytes already."""
-    cap = s.get(Capture, capture_id)
-    assert cap is not None
-    same = queries.source_with_bytes(s, case_id, cap.page_sha256)
-    if same is not None and same != capture_id:
-        return same
-    if cases.add_source(s, case_id, capture_id, who[0], who[1]):
-        log_event(s, "transferred", {"into_case": case_id}, capture_id=capture_id, actor=who[1])
-    return None
-
-
-def do_capture(
-    st: Store,
-    allow_private: bool,
-    who: Identity,
-    case_id: int,
-    url: str | None,
-    upload: bytes | None,
-    filename: str | None,
-    note: str | None,
-) -> tuple[int, str | None]:
-    """Capture into the case: (the source's capture id, a notice when it is not a new source)."""
-    if upload:
-        with st.reads() as s:
-            same = queries.source_with_bytes(s, case_id, hashlib.sha256(upload).hexdigest())
-        if same is not None:
-            return same, "these bytes are already a source of this case"
-    try:
-        if url:
-            got = capture_url(
-                st, url.strip(), Options(note=note, allow_private=allow_private, collector=who[1])
-            )
-        elif upload:
-            if len(upload) > UPLOAD_LIMIT:
-                raise VigilError("the file is over the 25 MB limit")
-            got = record_capture(
-                st,
-                upload,
-                collector=who[1],
-                method="upload",
-                uri=f"urn:upload:{filename or 'file'}",
-                source_path=None,
-                note=note,
-            )
-        else:
-            raise VigilError("give a URL or a file")
-    except VigilError as exc:
-        raise HTTPException(422, str(exc)) from None
-    with st.sessions.begin() as s:
-        same = add_capture(s, who, case_id, got.capture.id)
-    if same is not None:
-        return same, f"captured again as capture {got.capture.id}: the same bytes as this source"
-    return got.capture.id, got.error and f"recorded, not a source: {got.error}"
 
 
 @router.post("/cases/{case_id}/capture", include_in_schema=False)
@@ -126,23 +66,28 @@ def capture_form(
     st: StoreDep,
     case_id: Id,
     url: Annotated[str, Form(max_length=4000)] = "",
+    urls: Annotated[str, Form(max_length=2_000_000)] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Capture a URL or an upload from the case page; a refusal goes back there as an error."""
-    # a plain def: FastAPI runs it in the thread pool, so a long capture never blocks other users
-    with st.sessions.begin() as s:
+    """Start capturing a URL, a pasted list of URLs or an upload; the case page shows its progress."""
+    with st.reads() as s:
         member(s, who, case_id, write=True)
-    data = file.file.read(UPLOAD_LIMIT + 1) if file is not None and file.filename else None
-    allow_private: bool = request.app.state.allow_private
+    data = file.file.read(capturing.UPLOAD_LIMIT + 1) if file is not None and file.filename else None
+    if data:  # bytes the case holds already: answered at once, nothing to queue
+        with st.reads() as s:
+            same = queries.source_with_bytes(s, case_id, hashlib.sha256(data).hexdigest())
+        if same is not None:
+            notice = urlencode({"notice": "these bytes are already a source of this case"})
+            return RedirectResponse(f"/cases/{case_id}/sources/{same}?{notice}", status_code=303)
+    asked = capturing.Asked(
+        capturing.urls_of(f"{url}\n{urls}"), data, file.filename if file else None, note or None
+    )
     try:
-        cap, notice = do_capture(
-            st, allow_private, who, case_id, url or None, data, file.filename if file else None, note or None
-        )
+        job = capturing.start(st, request.app.state.allow_private, who, case_id, asked)
     except HTTPException as exc:
         return RedirectResponse(f"/cases/{case_id}?{urlencode({'error': exc.detail})}", status_code=303)
-    query = f"?{urlencode({'notice': notice})}" if notice else ""
-    return RedirectResponse(f"/cases/{case_id}/sources/{cap}{query}", status_code=303)
+    return RedirectResponse(f"/cases/{case_id}?job={job}#jobs", status_code=303)
 
 
 def source_context(s: Session, who: Identity, case_id: int, capture_id: int) -> dict[str, Any]:
@@ -172,7 +117,7 @@ def source_context(s: Session, who: Identity, case_id: int, capture_id: int) -> 
 @router.get("/cases/{case_id}/sources/{capture_id}", response_class=HTMLResponse, include_in_schema=False)
 def source_page(request: Request, who: Who, st: StoreDep, case_id: Id, capture_id: Id) -> HTMLResponse:
     """One source: its text with statements marked, its custody; the statements shown are audited."""
-    with st.sessions.begin() as s:
+    with st.reads() as s:
         ctx = source_context(s, who, case_id, capture_id)
         auditing.note_records(request, statements=[v.id for v in ctx["statements"]])
         return page(request, "source.html", who, notice=request.query_params.get("notice"), **ctx)
@@ -251,5 +196,5 @@ def add_existing(who: Who, st: StoreDep, case_id: Id, capture: Annotated[list[in
         if not capture or not set(capture) <= allowed:
             raise HTTPException(422, "choose sources you can already see, not yet in this case")
         for cid in capture:
-            add_capture(s, who, case_id, cid)
+            capturing.add_capture(s, who, case_id, cid)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)

@@ -17,15 +17,17 @@ from sqlalchemy.orm import Session
 
 from vigil.capture import custody
 from vigil.model import KINDS
+from vigil.store.db import Store
 from vigil.store.export import csv_row
 from vigil.store.records import append, dumps, log_event
 from vigil.store.tables import Document, Review, StatementRow
-from vigil.web import auditing, edits, queries
+from vigil.web import aggregates, auditing, edits, queries
 from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page
 
 router = APIRouter()
 PAGE_SIZE = 50
 SOURCE_MENU = 200
+SPEAKER_MENU = 300
 EXPORT_LIMIT = 1_000_000
 FILTERS = ("q", "kind", "speaker", "target", "source", "reviewed", "since", "until")
 EXPORT_FIELDS = (
@@ -166,43 +168,46 @@ def add_statement(
     return RedirectResponse(f"/cases/{case_id}/sources/{capture_id}", status_code=303)
 
 
-def filtered(s: Session, scope: queries.Scope, params: dict[str, str]) -> list[queries.StatementView]:
+def filtered(st: Store, scope: queries.Scope, params: dict[str, str]) -> list[queries.StatementView]:
     """Every statement of the case under the filters (for exports)."""
-    rows, _ = queries.statement_page(s, scope, params, 0, EXPORT_LIMIT)
-    return rows
+    return aggregates.statement_page(st, scope, params, 0, EXPORT_LIMIT)[0]
 
 
 @router.get("/cases/{case_id}/statements", response_class=HTMLResponse, include_in_schema=False)
 def statements_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: PageNo = 1) -> Response:
     """The filtered statements, a page at a time; `format=csv|json` exports them all instead."""
     params = {k: request.query_params.get(k, "") for k in FILTERS}
-    with st.sessions.begin() as s:
-        case, role, scope = member(s, who, case_id)
-        rows = filtered(s, scope, params)
-        fmt = request.query_params.get("format")
-        if fmt in ("csv", "json"):
+    fmt = request.query_params.get("format")
+    if fmt in ("csv", "json"):
+        with st.reads() as s:
+            _, _, scope = member(s, who, case_id)
+        rows = filtered(st, scope, params)
+        with st.sessions.begin() as s:  # an export is a custody event
             auditing.note_records(request, exported=[v.id for v in rows], format=fmt)
             return export_response(s, who, case_id, rows, fmt)
-        speakers = queries.speakers(s, scope)
+    with st.reads() as s:
+        case, role, scope = member(s, who, case_id)
+    speakers, _ = aggregates.actor_page(st, scope, 0, SPEAKER_MENU)
+    start = (max(page_no, 1) - 1) * PAGE_SIZE
+    rows, total = aggregates.statement_page(st, scope, params, start, PAGE_SIZE)
+    with st.reads() as s:
         srcs = queries.sources(s, scope) if queries.source_count(s, scope) <= SOURCE_MENU else []
-        total = len(rows)
-        start = (max(page_no, 1) - 1) * PAGE_SIZE
-        query = "&".join(f"{k}={v}" for k, v in params.items() if v)
-        return page(
-            request,
-            "statements.html",
-            who,
-            case=case,
-            role=role,
-            rows=rows[start : start + PAGE_SIZE],
-            total=total,
-            page_no=max(page_no, 1),
-            pages=max(1, -(-total // PAGE_SIZE)),
-            params=params,
-            speakers=speakers,
-            sources=srcs,
-            query=query,
-        )
+    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    return page(
+        request,
+        "statements.html",
+        who,
+        case=case,
+        role=role,
+        rows=rows,
+        total=total,
+        page_no=max(page_no, 1),
+        pages=max(1, -(-total // PAGE_SIZE)),
+        params=params,
+        speakers=sorted({a.name for a in speakers if a.said}),
+        sources=srcs,
+        query=query,
+    )
 
 
 def export_response(

@@ -1,0 +1,189 @@
+"""The workbench's maintained aggregates, capture jobs and alerts page, against a real served app.
+
+Articles here are invented (Valdoria, Kordovia); every page is read over HTTP from uvicorn.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+from sqlalchemy import select
+
+from tests.web.conftest import Served, finished_job, job_of
+from tests.web.test_load import signed_in
+from tests.webserver import serve
+from vigil.capture.custody import now
+from vigil.connect.alerts import Rule
+from vigil.store import cases, watch
+from vigil.store.records import record_capture
+from vigil.store.tables import Digest, Job, User
+from vigil.web import aggregates
+from vigil.web.queries import Scope
+
+STORY = (
+    "Valdoria frees detained reporters\n\n"
+    "The Valdorian interior ministry said on Monday that it had released eleven reporters. "
+    "Kordovia Rights Watch demanded that the ministry publish its report on the arrests, "
+    "its director Mira Okafor said.\n\n"
+    "The ministry denied that the reporters had been mistreated, a spokesman said.\n"
+)
+SECOND = (
+    "Kordovia border talks\n\n"
+    "Lev Haddad, the Kordovian foreign minister, said on Tuesday that Valdorian troops had shelled "
+    "border villages.\n"
+)
+
+
+def case_with(served: Served, *texts: str) -> int:
+    with served.store.sessions.begin() as s:
+        alice = s.scalars(select(User).where(User.name == "alice")).one()
+        case = cases.create(s, "Valdoria", "", alice.id, "alice")
+        case_id, alice_id = case.id, alice.id
+    for i, t in enumerate(texts):
+        add(served, case_id, alice_id, t, f"urn:upload:story-{i}")
+    return case_id
+
+
+def add(served: Served, case_id: int, user_id: int, text: str, uri: str) -> int:
+    cap = record_capture(served.store, text.encode(), method="upload", uri=uri).capture
+    with served.store.sessions.begin() as s:
+        cases.add_source(s, case_id, cap.id, user_id, "alice")
+    return cap.id
+
+
+def alice_id(served: Served) -> int:
+    with served.store.reads() as s:
+        return s.scalars(select(User.id).where(User.name == "alice")).one()
+
+
+def names(c: httpx.Client, case_id: int) -> set[str]:
+    return {a["name"] for a in c.get(f"/api/cases/{case_id}/actors?limit=500").json()}
+
+
+def test_the_actor_list_follows_new_sources_and_merges(served: Served) -> None:
+    case = case_with(served, STORY)
+    c, csrf = signed_in(served.url, "alice")
+    before = names(c, case)
+    assert "Mira Okafor" in before and "Lev Haddad" not in before
+    add(served, case, alice_id(served), SECOND, "urn:upload:second")
+    after = names(c, case)
+    assert "Lev Haddad" in after  # a new source shows at once on a small case: rebuilt before read
+    actors = c.get(f"/api/cases/{case}/actors?limit=500").json()
+    lev = next(a for a in actors if a["name"] == "Lev Haddad")
+    mira = next(a for a in actors if a["name"] == "Mira Okafor")
+    # a merge asks first, naming both sides; nothing is judged until it is confirmed
+    asked = c.post(
+        f"/cases/{case}/actors/merge", data={"csrf": csrf, "into": mira["key"], "other": "Lev Haddad"}
+    )
+    assert asked.status_code == 200 and "Lev Haddad" in asked.text and "Mira Okafor" in asked.text
+    assert "Lev Haddad" in names(c, case)
+    done = c.post(
+        f"/cases/{case}/actors/merge",
+        data={"csrf": csrf, "into": mira["key"], "other": lev["key"], "confirm": "yes"},
+    )
+    assert done.status_code == 303
+    assert "Lev Haddad" not in names(c, case)  # one actor now, under Mira Okafor's name
+    page = c.get(done.headers["location"]).text
+    assert "had shelled border villages" in page  # Lev's statement is hers now, linked to its sentence
+
+
+def test_statement_pages_count_and_page_from_the_aggregate(served: Served) -> None:
+    case = case_with(served, STORY, SECOND)
+    c, _ = signed_in(served.url, "alice")
+    every = c.get(f"/api/cases/{case}/statements?limit=500").json()
+    assert len(every) >= 3
+    first = c.get(f"/api/cases/{case}/statements?limit=1").json()
+    rest = c.get(f"/api/cases/{case}/statements?limit=500&offset=1").json()
+    assert [s["id"] for s in first + rest] == [s["id"] for s in every]  # pages tile the whole
+    demands = c.get(f"/api/cases/{case}/statements?kind=demand").json()
+    assert demands and all(s["kind"] == "demand" for s in demands)
+    assert {s["id"] for s in demands} < {s["id"] for s in every}
+    html = c.get(f"/cases/{case}/statements").text
+    assert f"{len(every)} statements" in html
+
+
+def test_a_slow_aggregate_is_served_as_it_stands_and_rebuilt_behind(served: Served) -> None:
+    case = case_with(served, STORY)
+    scope = Scope(case, alice_id(served))
+    first = aggregates.ensure(served.store, scope, aggregates.ACTORS)
+    with served.store.sessions.begin() as s:  # as if the last build had taken a minute
+        s.get(Digest, first).seconds = 60.0  # type: ignore[union-attr]
+    add(served, case, scope.user_id, SECOND, "urn:upload:second")
+    assert aggregates.ensure(served.store, scope, aggregates.ACTORS) == first  # no reader waits
+    deadline = time.monotonic() + 60
+    while True:
+        rows, _ = aggregates.actor_page(served.store, scope, 0, 500)
+        if "Lev Haddad" in {a.name for a in rows}:
+            break
+        assert time.monotonic() < deadline, "the aggregate was never rebuilt"
+        time.sleep(0.1)
+    assert aggregates.ensure(served.store, scope, aggregates.ACTORS) > first
+
+
+def test_a_pasted_list_is_captured_as_a_job_with_each_outcome(served: Served) -> None:
+    case = case_with(served)
+    c, csrf = signed_in(served.url, "alice")
+    pages = {
+        f"/story-{i}": (200, {"Content-Type": "text/plain; charset=utf-8"}, t.encode())
+        for i, t in enumerate((STORY, SECOND))
+    }
+    with serve(routes=pages) as base:
+        listed = f"{base}/story-0\n\n{base}/story-1\n{base}/missing\n{base}/story-0\n"
+        r = c.post(f"/cases/{case}/capture", data={"csrf": csrf, "urls": listed, "note": "desk list"})
+        assert r.status_code == 303
+        job = finished_job(c.get, case, job_of(r.headers["location"]))
+    assert job["state"] == "done" and job["total"] == 3 and job["done"] == 3  # the repeat dropped
+    ok = [x for x in job["results"] if not x.get("notice")]
+    bad = [x for x in job["results"] if x.get("notice")]  # the 404 is recorded as evidence, not a source
+    assert len(ok) == 2 and len(bad) == 1 and bad[0]["item"].endswith("/missing")
+    assert "404" in bad[0]["notice"]
+    page = c.get(f"/cases/{case}").text
+    assert f"/cases/{case}/sources/{ok[0]['capture_id']}" in page and "desk list" in page
+    assert "hx-trigger" not in page.split('id="jobs"')[1].split(">")[0]  # nothing runs: no polling
+    assert "Lev Haddad" in names(c, case)  # the job rebuilt the case's aggregates
+
+
+def test_a_job_whose_server_stopped_reads_as_interrupted(served: Served) -> None:
+    case = case_with(served)
+    with served.store.sessions.begin() as s:
+        s.add(
+            Job(
+                case_id=case,
+                kind="urls",
+                items=json.dumps(["https://example.org/a", "https://example.org/b"]),
+                note=None,
+                by="alice",
+                at="2026-01-01T00:00:00Z",
+                state="running",
+                done=1,
+                total=2,
+                results="[]",
+                updated_at="2026-01-01T00:00:00Z",
+            )
+        )
+    c, _ = signed_in(served.url, "alice")
+    jobs = c.get(f"/api/cases/{case}/jobs").json()
+    assert jobs[0]["state"] == "interrupted"
+    assert "the server was stopped while it ran" in c.get(f"/cases/{case}").text
+
+
+def test_the_alerts_page_shows_what_a_rule_raised_and_its_delivery(served: Served) -> None:
+    case = case_with(served)
+    with served.store.sessions.begin() as s:
+        row = watch.add_rule(s, case, "kind", "deny", "http://127.0.0.1:9/hook", None, "alice")
+        rule = Rule(row.id, case, "kind", "deny", "http://127.0.0.1:9/hook", None)
+        payload = {
+            "rule": {"id": row.id, "field": "kind", "value": "deny"},
+            "statement": {"text": "The ministry denied the shelling.", "speaker": "Valdorian ministry"},
+        }
+        failed = [{"channel": "webhook", "to": rule.webhook, "ok": False, "detail": "connection refused"}]
+        watch.record_alert(s, rule, None, "statement 7", payload, failed)
+    c, _ = signed_in(served.url, "alice")
+    html = c.get(f"/cases/{case}/alerts").text
+    assert "The ministry denied the shelling." in html and "not delivered (connection refused)" in html
+    assert "Raised (1)" in html
+    api = c.get(f"/api/cases/{case}/alerts").json()
+    assert api[0]["subject"] == "statement 7" and api[0]["deliveries"][0]["ok"] is False
+    assert now() > api[0]["at"]
