@@ -81,6 +81,11 @@ def search(
         )
     else:
         stmt = select(StatementRow, Document, rank).join(Document, Document.id == StatementRow.document_id)
+    if words and not (kind or speaker or target or since or until):
+        floor = _window_floor(session, dialect, words, query)
+        if floor is not None:  # very many matches: the best of the newest RANK_WINDOW of them
+            newest = literal_column("statements_fts.rowid") if dialect == "sqlite" else StatementRow.id
+            stmt = stmt.where(newest >= floor)
     if not include_superseded:
         stmt = stmt.where(Document.superseded_by.is_(None))
     if kind:
@@ -120,6 +125,34 @@ def search(
             )
         )
     return hits
+
+
+RANK_WINDOW = 5_000
+
+
+def _window_floor(session: Session, dialect: str, words: str, query: str) -> int | None:
+    """The id of the RANK_WINDOW-th newest matching statement, when there are more matches than that.
+
+    Ranking scores every match, so its cost grows with the store; past RANK_WINDOW matches (a word
+    in every other statement) only the newest are ranked, which keeps a search's time flat as the
+    store grows. A filtered search ranks every match: its filters may keep only old ones."""
+    if dialect == "sqlite":
+        q = text(
+            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH :q ORDER BY rowid DESC "
+            "LIMIT 1 OFFSET :n"
+        ).bindparams(q=words, n=RANK_WINDOW - 1)
+        found = session.execute(q).scalar()
+    else:
+        vector: Any = literal_column("statements.search_vector")
+        hit = vector.op("@@")(func.websearch_to_tsquery("english", query))
+        found = session.scalar(
+            select(StatementRow.id)
+            .where(hit)
+            .order_by(StatementRow.id.desc())
+            .offset(RANK_WINDOW - 1)
+            .limit(1)
+        )
+    return int(found) if found is not None else None
 
 
 def _capture_url(session: Session, sha: str) -> str | None:

@@ -36,7 +36,16 @@ Limit = Annotated[int, Query(ge=1, le=API_LIMIT)]
 Part = Literal["page", "warc", "screenshot"]
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+def howmany(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 statement", "3 statements", "more than 10,000 statements" (a count that stopped at its cap)."""
+    many = plural or f"{noun}s"
+    if n > queries.COUNT_CAP:
+        return f"more than {queries.COUNT_CAP:,} {many}"
+    return f"{n:,} {noun if n == 1 else many}"
+
+
 templates.env.filters["highlight"] = highlight
+templates.env.filters["howmany"] = howmany
 templates.env.filters["fromjson"] = json.loads
 
 

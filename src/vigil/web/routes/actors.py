@@ -23,6 +23,7 @@ router = APIRouter()
 
 
 ACTORS_PAGE = 100
+ACTOR_STATEMENTS = 50  # of each side on an actor's page; the statements page filters all of them
 
 
 @router.get("/cases/{case_id}/actors", response_class=HTMLResponse, include_in_schema=False)
@@ -57,8 +58,8 @@ def actor_page(
         raise HTTPException(404, "not found")
     names = aggregates.spellings(st, scope, key)
     with st.reads() as s:
-        by = queries.statements_named(s, scope, names, "speaker")
-        about = queries.statements_named(s, scope, names, "target")
+        by = queries.statements_named(s, scope, names, "speaker", ACTOR_STATEMENTS)
+        about = queries.statements_named(s, scope, names, "target", ACTOR_STATEMENTS)
     return page(request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about)
 
 

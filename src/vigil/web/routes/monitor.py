@@ -23,7 +23,7 @@ from vigil.web.deps import API_LIMIT, Id, Limit, Offset, PageNo, StoreDep, Who, 
 
 router = APIRouter()
 api = APIRouter(prefix="/api")
-PAGE = 50
+PAGE = 20  # tracker items and contested claims carry their evidence: a page of them is heavy
 DASHBOARD_ITEMS = 10
 
 
