@@ -105,7 +105,9 @@ class Extraction:
 
 
 # ---- across sources: what the connect layer reads and returns ------------------------------------
-Verdict = Literal["same", "different", "unsure"]
+Verdict = Literal["same", "different", "unsure", "rename", "kind", "delete", "restore"]
+# corrections of one actor (left: its register key; right: the new name, the new kind, or "")
+CORRECTIONS = ("rename", "kind", "delete", "restore")
 Origin = Literal["machine", "reviewer"]
 
 

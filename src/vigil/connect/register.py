@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from vigil.connect.gazetteer import Gazetteer, fold, gazetteer
 from vigil.extract.actors import lexicon
-from vigil.model import Judgement, Link, NameRecord, RegisterActor
+from vigil.model import CORRECTIONS, Judgement, Link, NameRecord, RegisterActor
 
 HONORIFICS = frozenset(
     [
@@ -142,7 +142,9 @@ def build(
             links[k] = link
     names = _names(records, keys)
     machine = _machine(records, keys, gz)
-    reviewed = _latest(judgements, names)
+    judgements = list(judgements)
+    pairs = [j for j in judgements if j.verdict not in CORRECTIONS]
+    reviewed = _latest(pairs, names)
     apart = {frozenset((a, b)) for (a, b), j in reviewed.items() if j.verdict == "different" and a != b}
     union = _Union()
     for k in keys.values():
@@ -153,7 +155,35 @@ def build(
     for j in machine:
         if j.verdict == "same":
             union.join(j.left, j.right, apart)
-    return _assemble(records, keys, links, union, [*machine, *(j for j in reviewed.values())], gz)
+    reg = _assemble(records, keys, links, union, [*machine, *(j for j in reviewed.values())], gz)
+    return corrected(reg, [j for j in judgements if j.verdict in CORRECTIONS])
+
+
+def corrected(reg: Register, corrections: list[Judgement]) -> Register:
+    """A reviewer's corrections of single actors, the latest of each kind per actor standing: a new
+    name (the old one kept as an alias), a new kind, or the actor struck from the register (its
+    names then find no actor; the statements keep the names they give) until it is restored."""
+    latest: dict[tuple[str, str], Judgement] = {}
+    for j in corrections:  # in the order recorded
+        topic = "delete" if j.verdict in ("delete", "restore") else j.verdict
+        latest.pop((j.left, topic), None)
+        latest[(j.left, topic)] = j
+    struck = {key for (key, topic), j in latest.items() if topic == "delete" and j.verdict == "delete"}
+    for a in reg.actors:
+        renamed = latest.get((a.id, "rename"))
+        if renamed is not None and renamed.right.strip() and renamed.right != a.name:
+            a.aliases = sorted({*a.aliases, a.name} - {renamed.right}, key=str.lower)
+            a.name = renamed.right
+            reg.by_name.setdefault(fold(a.name), a.id)
+        rekind = latest.get((a.id, "kind"))
+        if rekind is not None and rekind.right:
+            a.kind = rekind.right
+        a.judgements += [j for (key, _), j in latest.items() if key == a.id]
+    if not struck:
+        return reg
+    kept = [a for a in reg.actors if a.id not in struck]
+    by_name = {n: k for n, k in reg.by_name.items() if k not in struck}
+    return Register(kept, reg.by_row, by_name, bases=reg.bases)
 
 
 def _names(records: list[NameRecord], keys: dict[int, str]) -> dict[str, str]:

@@ -576,6 +576,7 @@ class DigestActor(Base):
     aliases: Mapped[str] = mapped_column(Text, default="[]")
     titles: Mapped[str] = mapped_column(Text, default="[]")
     links: Mapped[str] = mapped_column(Text, default="[]")
+    merges: Mapped[str] = mapped_column(Text, default="[]")  # reviewers' `same` judgements, to undo
     documents: Mapped[int] = mapped_column(Integer)
     said: Mapped[int] = mapped_column(Integer)
     about: Mapped[int] = mapped_column(Integer)

@@ -48,7 +48,7 @@ from vigil.web import queries
 from vigil.web.queries import Scope, StatementView, case_statements
 
 ACTORS, MONITOR, STATEMENTS = "actors", "monitor", "statements"
-SHAPE = 2  # the aggregates' layout: a change of it rebuilds them all
+SHAPE = 3  # the aggregates' layout: a change of it rebuilds them all
 QUICK = 0.5  # seconds: an aggregate built faster than this is rebuilt before it is read
 log = logging.getLogger("vigil.aggregates")
 _locks: dict[tuple[int, str, str], threading.Lock] = {}
@@ -176,6 +176,13 @@ def build_actors(s: Session, scope: Scope) -> digest.Built:
                 aliases=json.dumps(a.aliases),
                 titles=json.dumps(a.titles),
                 links=json.dumps([{"key": lk.key, "relation": lk.relation} for lk in a.links]),
+                merges=json.dumps(
+                    [
+                        {"left": j.left, "right": j.right, "by": j.by, "at": j.at}
+                        for j in a.judgements
+                        if j.verdict == "same" and j.origin == "reviewer"
+                    ]
+                ),
                 documents=len(set(a.documents)),
                 said=said[a.id],
                 about=about[a.id],
@@ -303,6 +310,7 @@ class ActorView:
     said: int = 0
     about: int = 0
     links: list[dict[str, str]] = field(default_factory=list)
+    merges: list[dict[str, str]] = field(default_factory=list)
 
 
 def view(row: DigestActor) -> ActorView:
@@ -316,6 +324,7 @@ def view(row: DigestActor) -> ActorView:
         row.said,
         row.about,
         json.loads(row.links),
+        json.loads(row.merges),
     )
 
 

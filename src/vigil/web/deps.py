@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from vigil.model import KINDS
 from vigil.store.db import Store
 from vigil.store.tables import Case, User
-from vigil.web import auditing, auth, queries
+from vigil.web import auditing, auth, queries, readable
 from vigil.web.present import highlight
 
 HERE = Path(__file__).parent
@@ -36,8 +36,10 @@ Limit = Annotated[int, Query(ge=1, le=API_LIMIT)]
 Part = Literal["page", "warc", "screenshot"]
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
 def howmany(n: int, noun: str, plural: str | None = None) -> str:
-    """"1 statement", "3 statements", "more than 10,000 statements" (a count that stopped at its cap)."""
+    """ "1 statement", "3 statements", "more than 10,000 statements" (a count that stopped at its cap)."""
     many = plural or f"{noun}s"
     if n > queries.COUNT_CAP:
         return f"more than {queries.COUNT_CAP:,} {many}"
@@ -46,6 +48,8 @@ def howmany(n: int, noun: str, plural: str | None = None) -> str:
 
 templates.env.filters["highlight"] = highlight
 templates.env.filters["howmany"] = howmany
+templates.env.filters["day"] = readable.day
+templates.env.filters["when"] = readable.when
 templates.env.filters["fromjson"] = json.loads
 
 

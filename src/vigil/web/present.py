@@ -110,8 +110,8 @@ def highlight(doc: Document, statements: list[queries.StatementView], actors: li
             seg = f'<span class="actor" title="{html.escape(who)}">{seg}</span>'
         if st is not None:
             seg = (
-                f'<mark class="st {st.kind}" data-statement="{st.id}" title="{st.kind} by '
-                f'{html.escape(st.speaker or "?")}">{seg}</mark>'
+                f'<mark class="st {st.kind}" data-statement="{st.id}" data-status="{st.status}" '
+                f'title="{st.kind} by {html.escape(st.speaker or "?")}">{seg}</mark>'
             )
         parts.append(seg)
     return Markup("<p>" + "".join(parts) + "</p>")

@@ -154,6 +154,25 @@ def statement_counts(session: Session, doc_ids: list[int]) -> dict[int, int]:
     return {int(d): int(n) for d, n in rows}
 
 
+def reviewed_counts(session: Session, scope: Scope, doc_ids: list[int]) -> dict[int, int]:
+    """Statements per document that this case has reviewed (any decision, the added ones too)."""
+    if not doc_ids:
+        return {}
+    rows = session.execute(
+        select(StatementRow.document_id, func.count(func.distinct(StatementRow.id)))
+        .where(StatementRow.document_id.in_(doc_ids), StatementRow.id.in_(case_reviews(scope)))
+        .group_by(StatementRow.document_id)
+    ).all()
+    return {int(d): int(n) for d, n in rows}
+
+
+def kind_counts(session: Session, index: int) -> dict[str, int]:
+    """The case's machine statements by kind, from its statement aggregate."""
+    D = DigestStatement
+    q = select(D.kind, func.count()).where(D.digest_id == index).group_by(D.kind)
+    return {k: int(n) for k, n in session.execute(q)}
+
+
 def current_document(session: Session, sha: str) -> Document | None:
     return session.scalar(
         select(Document)
@@ -183,6 +202,7 @@ class StatementView:
     title: str | None = None
     capture_id: int | None = None
     published: str | None = None  # the source's publication date
+    cue: str | None = None  # the word the extractor read the statement from
 
     @property
     def when(self) -> str | None:
@@ -214,6 +234,31 @@ def case_statements(scope: Scope, document: Document | None = None) -> Any:
     if document is not None:
         q = q.where(Document.blob_sha256 == document.blob_sha256)
     return q.order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, Capture.id)
+
+
+def statement_view(session: Session, scope: Scope, statement_id: int) -> StatementView | None:
+    """One statement as the case now reads it (after its latest review), or None outside the case."""
+    rows = session.execute(case_statements(scope, None).where(StatementRow.id == statement_id)).all()
+    views = _views(session, scope, rows)
+    return views[0] if views else None
+
+
+def next_unreviewed(session: Session, scope: Scope, index: int, after: int | None) -> tuple[int, int] | None:
+    """(capture, statement) of the case's first statement no one has reviewed, in page order after
+    the statement `after` (from the start when none is after it); None when all are reviewed."""
+    D = DigestStatement
+    todo = select(D.capture_id, D.statement_id).where(
+        D.digest_id == index, D.statement_id.not_in(case_reviews(scope))
+    )
+    start = None
+    if after is not None:
+        start = session.scalar(select(D.position).where(D.digest_id == index, D.statement_id == after))
+    if start is not None:
+        row = session.execute(todo.where(D.position > start).order_by(D.position).limit(1)).first()
+        if row is not None:
+            return int(row[0]), int(row[1])
+    row = session.execute(todo.order_by(D.position).limit(1)).first()
+    return (int(row[0]), int(row[1])) if row is not None else None
 
 
 def statement_visible(session: Session, scope: Scope, statement_id: int) -> bool:
@@ -259,6 +304,7 @@ def _views(session: Session, scope: Scope, rows: Any) -> list[StatementView]:
             title=title,
             capture_id=capture_id,
             published=published,
+            cue=r.cue,
         )
         found = reviews.get(r.id)
         if found is not None:

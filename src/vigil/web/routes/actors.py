@@ -6,14 +6,15 @@ recorded for the case and applied whenever the case's actors are assembled.
 
 from __future__ import annotations
 
-from typing import Annotated
-from urllib.parse import quote
+from typing import Annotated, get_args
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from vigil.model import CORRECTIONS, ActorKind
 from vigil.store import monitor
 from vigil.store.db import Store
 from vigil.web import aggregates, queries
@@ -60,7 +61,9 @@ def actor_page(
     with st.reads() as s:
         by = queries.statements_named(s, scope, names, "speaker", ACTOR_STATEMENTS)
         about = queries.statements_named(s, scope, names, "target", ACTOR_STATEMENTS)
-    return page(request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about)
+    return page(
+        request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about, actor_kinds=ACTOR_KINDS
+    )
 
 
 def known_actor(st: Store, who: Identity, case_id: int, key: str) -> aggregates.ActorView:
@@ -105,9 +108,13 @@ def merge_actors(
         member(s, who, case_id, write=True)
         judge(s, who, case_id, choices[0].key, kept.key, "same")
     aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)  # the reviewer sees the merge at once
-    merged = aggregates.actors_named(st, scope, kept.name)  # the register picks the merged key
-    key = merged[0].key if merged else kept.key
-    return RedirectResponse(f"/cases/{case_id}/actors/{quote(key, safe='')}", status_code=303)
+    for name in (kept.name, choices[0].name):  # the register picks the merged actor's key and name
+        merged = aggregates.actors_named(st, scope, name)
+        if merged:
+            return RedirectResponse(
+                f"/cases/{case_id}/actors/{quote(merged[0].key, safe='')}", status_code=303
+            )
+    return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
 
 
 @router.post("/cases/{case_id}/actors/split", include_in_schema=False)
@@ -124,6 +131,60 @@ def split_actor(
     with st.sessions.begin() as s:
         _, _, scope = member(s, who, case_id, write=True)
         judge(s, who, case_id, actor, name, "different")
+    aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)
+    return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
+
+
+ACTOR_KINDS = get_args(ActorKind)
+
+
+@router.post("/cases/{case_id}/actors/{key}/correct", include_in_schema=False)
+def correct_actor(
+    who: Who,
+    st: StoreDep,
+    case_id: Id,
+    key: Annotated[str, PathParam(max_length=500)],
+    action: Annotated[str, Form(max_length=10)],
+    value: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Rename an actor, change its kind, strike it from the case's actors or restore it: each a
+    judgement recorded under the reviewer's name, applied whenever the register is built."""
+    if action not in CORRECTIONS:
+        raise HTTPException(422, f"action must be one of {', '.join(CORRECTIONS)}")
+    value = " ".join(value.split())
+    if action == "rename" and not value:
+        raise HTTPException(422, "give the new name")
+    if action == "kind" and value not in ACTOR_KINDS:
+        raise HTTPException(422, f"kind must be one of {', '.join(ACTOR_KINDS)}")
+    if action != "restore":
+        known_actor(st, who, case_id, key)
+    with st.sessions.begin() as s:
+        _, _, scope = member(s, who, case_id, write=True)
+        judge(s, who, case_id, key, value if action in ("rename", "kind") else "", action)
+    aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)
+    here = f"/cases/{case_id}/actors"
+    if action == "delete":  # the list, with the way back
+        return RedirectResponse(f"{here}?{urlencode({'struck': key})}", status_code=303)
+    return RedirectResponse(f"{here}/{quote(key, safe='')}", status_code=303)
+
+
+@router.post("/cases/{case_id}/actors/unmerge", include_in_schema=False)
+def unmerge_actors(
+    who: Who,
+    st: StoreDep,
+    case_id: Id,
+    actor: Annotated[str, Form(max_length=500)],
+    left: Annotated[str, Form(max_length=500)],
+    right: Annotated[str, Form(max_length=500)],
+) -> Response:
+    """Undo a reviewer's merge: a `different` judgement on the same pair, which the latest one wins."""
+    if not any(
+        m["left"] == left and m["right"] == right for m in known_actor(st, who, case_id, actor).merges
+    ):
+        raise HTTPException(422, "that is not a merge of this actor")
+    with st.sessions.begin() as s:
+        _, _, scope = member(s, who, case_id, write=True)
+        judge(s, who, case_id, left, right, "different")
     aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)
     return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
 

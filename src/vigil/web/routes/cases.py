@@ -10,13 +10,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vigil.store import cases
 from vigil.store import jobs as job_rows
-from vigil.store.tables import Case, CaseMember, User
-from vigil.web import auth, queries
+from vigil.store.tables import Case, CaseMember, Review, User
+from vigil.web import aggregates, auth, queries
 from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page
 from vigil.web.routes.sources import candidates
 
@@ -59,9 +59,14 @@ def new_case(
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
 def case_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: PageNo = 1) -> HTMLResponse:
-    """A case: its members, a page of its sources, and (for writers) sources they may add."""
+    """A case: its statements by kind and review progress, members, a page of its sources with the
+    progress of each, and (for writers) the capture form and sources they may add."""
+    with st.reads() as s:
+        _, _, scope = member(s, who, case_id)
+    index = aggregates.ensure(st, scope, aggregates.STATEMENTS)
     with st.reads() as s:
         case, role, scope = member(s, who, case_id)
+        by_kind = queries.kind_counts(s, index)
         members = s.execute(
             select(User.name, CaseMember.role)
             .join(CaseMember, CaseMember.user_id == User.id)
@@ -70,7 +75,13 @@ def case_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: Pa
         ).all()
         total = queries.source_count(s, scope)
         rows = queries.sources(s, scope, (page_no - 1) * SOURCES_PAGE, SOURCES_PAGE)
-        counts = queries.statement_counts(s, [d.id for _, d in rows if d is not None])
+        doc_ids = [d.id for _, d in rows if d is not None]
+        counts = queries.statement_counts(s, doc_ids)
+        reviewed = queries.reviewed_counts(s, scope, doc_ids)
+        done = int(
+            s.scalar(select(func.count(func.distinct(Review.statement_id))).where(Review.case_id == case_id))
+            or 0
+        )
         me = s.get(User, who[0])
         assert me is not None
         return page(
@@ -82,6 +93,9 @@ def case_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: Pa
             members=members,
             sources=rows,
             counts=counts,
+            reviewed=reviewed,
+            done=done,
+            by_kind=by_kind,
             error=request.query_params.get("error"),
             page_no=page_no,
             pages=max(1, -(-total // SOURCES_PAGE)),

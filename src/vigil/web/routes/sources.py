@@ -22,12 +22,13 @@ from vigil.store import cases
 from vigil.store.db import Store
 from vigil.store.records import log_event
 from vigil.store.tables import ActorRow, Capture, CaseCapture, CaseMember, CustodyEvent, Document, User
-from vigil.web import auditing, capturing, queries
+from vigil.web import aggregates, auditing, capturing, queries
 from vigil.web.deps import Id, Identity, Part, StoreDep, Who, member, page
 
 router = APIRouter()
 UPLOAD_LIMIT = 25 * 1024 * 1024
 LISTED = 200  # newest candidates offered on the case page
+ACTOR_MENU = 300  # actors suggested in a statement's edit fields
 
 
 def candidates(s: Session, user: User, case_id: int, limit: int = LISTED) -> list[tuple[int, str, str]]:
@@ -105,6 +106,7 @@ def source_context(s: Session, who: Identity, case_id: int, capture_id: int) -> 
     return {
         "case": case,
         "role": role,
+        "scope": scope,
         "restricted": queries.restricted_names(s, case_id, capture_id),
         "capture": cap,
         "doc": doc,
@@ -119,8 +121,10 @@ def source_page(request: Request, who: Who, st: StoreDep, case_id: Id, capture_i
     """One source: its text with statements marked, its custody; the statements shown are audited."""
     with st.reads() as s:
         ctx = source_context(s, who, case_id, capture_id)
-        auditing.note_records(request, statements=[v.id for v in ctx["statements"]])
-        return page(request, "source.html", who, notice=request.query_params.get("notice"), **ctx)
+    auditing.note_records(request, statements=[v.id for v in ctx["statements"]])
+    known, _ = aggregates.actor_page(st, ctx["scope"], 0, ACTOR_MENU)  # the edit fields' suggestions
+    names = sorted({a.name for a in known})
+    return page(request, "source.html", who, notice=request.query_params.get("notice"), names=names, **ctx)
 
 
 MEDIA = {"page": "application/octet-stream", "warc": "application/warc", "screenshot": "image/png"}

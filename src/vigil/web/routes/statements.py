@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from vigil.store.export import csv_row
 from vigil.store.records import append, dumps, log_event
 from vigil.store.tables import Document, Review, StatementRow
 from vigil.web import aggregates, auditing, edits, queries
-from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page
+from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page, templates
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -96,12 +97,78 @@ def review_form(
     date: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",
 ) -> Response:
-    """A reviewer's decision from a page; back to that page only if it is inside this case."""
+    """A reviewer's decision from a page. From htmx, the card as it now reads, swapped in place
+    (no reload, no jump); otherwise back to that page, if it is inside this case."""
     changes = {"kind": kind or None, "speaker": speaker, "target": target, "date": date}
     with st.sessions.begin() as s:
         review(s, who, case_id, statement_id, action, {k: v for k, v in changes.items() if v is not None})
+    if request.headers.get("hx-request"):
+        return cards(request, who, st, case_id, [statement_id], back, oob=False)
+    return RedirectResponse(back_to(case_id, back, statement_id), status_code=303)
+
+
+def back_to(case_id: int, back: str, statement_id: int | None = None) -> str:
     dest = back if back.startswith(f"/cases/{case_id}/") else f"/cases/{case_id}/statements"
-    return RedirectResponse(dest, status_code=303)
+    return f"{dest}#st-{statement_id}" if statement_id is not None and "#" not in dest else dest
+
+
+def cards(
+    request: Request, who: Identity, st: Store, case_id: int, ids: list[int], back: str, oob: bool
+) -> HTMLResponse:
+    """The statements' cards as they now read; `oob`: each swapped in where its id is (htmx)."""
+    with st.reads() as s:
+        case, role, scope = member(s, who, case_id)
+        views = [v for v in (queries.statement_view(s, scope, i) for i in ids) if v is not None]
+    can_write = role in queries.WRITE_ROLES and who[2] != "viewer"
+    html = "".join(
+        templates.get_template("_statement.html").render(
+            st=v, case=case, csrf=who[3], can_write=can_write, back=back, kinds=KINDS, oob=oob
+        )
+        for v in views
+    )
+    resp = HTMLResponse(html)
+    resp.headers["HX-Trigger"] = json.dumps(
+        {"vigil:reviewed": [{"id": v.id, "status": v.status} for v in views]}
+    )
+    return resp
+
+
+@router.post("/cases/{case_id}/statements/bulk-review", include_in_schema=False)
+def bulk_review(
+    request: Request,
+    who: Who,
+    st: StoreDep,
+    case_id: Id,
+    action: Annotated[str, Form()],
+    ids: Annotated[list[int], Form(max_length=500)] = [],  # noqa: B006 (FastAPI reads the default)
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept or reject several statements at once: each still its own review record."""
+    if action not in ("accepted", "rejected"):
+        raise HTTPException(422, "action must be accepted or rejected")
+    if not ids:
+        raise HTTPException(422, "select the statements first")
+    with st.sessions.begin() as s:
+        for sid in dict.fromkeys(ids):
+            review(s, who, case_id, sid, action, {})
+    if request.headers.get("hx-request"):
+        return cards(request, who, st, case_id, list(dict.fromkeys(ids)), back, oob=True)
+    return RedirectResponse(back_to(case_id, back), status_code=303)
+
+
+@router.get("/cases/{case_id}/next-unreviewed", include_in_schema=False)
+def next_unreviewed(
+    who: Who, st: StoreDep, case_id: Id, after: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
+    """To the case's next statement no one has reviewed, in its source; the statements page when none."""
+    with st.reads() as s:
+        _, _, scope = member(s, who, case_id)
+    index = aggregates.ensure(st, scope, aggregates.STATEMENTS)
+    with st.reads() as s:
+        found = queries.next_unreviewed(s, scope, index, int(after) if after.isdigit() else None)
+    if found is None:
+        return RedirectResponse(f"/cases/{case_id}/statements?reviewed=no", status_code=303)
+    return RedirectResponse(f"/cases/{case_id}/sources/{found[0]}#st-{found[1]}", status_code=303)
 
 
 def person_statement(

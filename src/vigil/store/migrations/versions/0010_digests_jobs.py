@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("aliases", sa.Text(), nullable=False),
         sa.Column("titles", sa.Text(), nullable=False),
         sa.Column("links", sa.Text(), nullable=False),
+        sa.Column("merges", sa.Text(), nullable=False),
         sa.Column("documents", sa.Integer(), nullable=False),
         sa.Column("said", sa.Integer(), nullable=False),
         sa.Column("about", sa.Integer(), nullable=False),
