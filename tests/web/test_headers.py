@@ -109,6 +109,9 @@ def visit(store: Store, ids: dict[str, int]) -> list[httpx.Response]:
         r = c.get(path)
         if r.status_code in (403, 404):
             r = root.get(path)
+        if path.endswith("/next-unreviewed"):  # a way to a page, not a page
+            assert r.status_code == 303, (path, r.status_code)
+            continue
         assert r.status_code == 200, (path, r.status_code)
         out.append(r)
     return out

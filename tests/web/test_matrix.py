@@ -279,6 +279,9 @@ def post_body(world: World, template: str, variant: str) -> tuple[dict[str, str]
         "/cases/{case_id}/statements/{statement_id}/review": {"action": "accepted", "back": ""},
         "/cases/{case_id}/actors/merge": {"into": key, "other": key},  # the same actor: refused
         "/cases/{case_id}/actors/split": {"actor": key, "name": "no such name"},  # refused
+        "/cases/{case_id}/actors/unmerge": {"actor": key, "left": key, "right": "x"},  # no such merge
+        "/cases/{case_id}/actors/{key}/correct": {"action": "kind", "value": "planet"},  # no such kind
+        "/cases/{case_id}/statements/bulk-review": {"action": "accepted"},  # nothing selected
         "/cases/{case_id}/tracker/{item}": {"status": "met", "note": "matrix"},  # no such item
         "/cases/{case_id}/sources/add": {"capture": str(world.p)},  # in the case already: refused
     }
@@ -390,6 +393,8 @@ def expected(role: str, row: Row) -> set[int]:
     if role in ("outsider", "admin"):
         return {404}  # a global admin is no member: no case access either
     hidden = row.variant == "R" and role != "owner"  # R is restricted to the owner
+    if t == "/cases/{case_id}/next-unreviewed":
+        return {303}  # to the next statement to review, in a source the member may see
     if m == "GET":
         return {404} if hidden else {200}
     if role == "viewer":
@@ -403,6 +408,9 @@ def expected(role: str, row: Row) -> set[int]:
         "/api/cases/{case_id}/capture": {422},  # a loopback URL is refused
         "/cases/{case_id}/actors/merge": {422},  # an actor into itself
         "/cases/{case_id}/actors/split": {422},  # a name the actor does not have
+        "/cases/{case_id}/actors/unmerge": {422},  # not a merge of this actor
+        "/cases/{case_id}/actors/{key}/correct": {404} if hidden else {422},  # not a kind
+        "/cases/{case_id}/statements/bulk-review": {422},  # nothing selected
         "/cases/{case_id}/tracker/{item}": {404},  # no such tracked item
         "/cases/{case_id}/sources/add": {422},  # a source the case holds already
         "/cases/{case_id}/sources/{capture_id}/statements": {404} if hidden else {303},

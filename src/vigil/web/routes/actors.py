@@ -149,6 +149,10 @@ def correct_actor(
 ) -> Response:
     """Rename an actor, change its kind, strike it from the case's actors or restore it: each a
     judgement recorded under the reviewer's name, applied whenever the register is built."""
+    with st.reads() as s:
+        _, _, scope = member(s, who, case_id, write=True)
+    if action != "restore" and aggregates.actor(st, scope, key) is None:  # as its page: not found
+        raise HTTPException(404, "not found")
     if action not in CORRECTIONS:
         raise HTTPException(422, f"action must be one of {', '.join(CORRECTIONS)}")
     value = " ".join(value.split())
@@ -156,8 +160,6 @@ def correct_actor(
         raise HTTPException(422, "give the new name")
     if action == "kind" and value not in ACTOR_KINDS:
         raise HTTPException(422, f"kind must be one of {', '.join(ACTOR_KINDS)}")
-    if action != "restore":
-        known_actor(st, who, case_id, key)
     with st.sessions.begin() as s:
         _, _, scope = member(s, who, case_id, write=True)
         judge(s, who, case_id, key, value if action in ("rename", "kind") else "", action)

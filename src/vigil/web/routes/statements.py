@@ -144,6 +144,8 @@ def bulk_review(
     back: Annotated[str, Form()] = "",
 ) -> Response:
     """Accept or reject several statements at once: each still its own review record."""
+    with st.reads() as s:
+        member(s, who, case_id, write=True)
     if action not in ("accepted", "rejected"):
         raise HTTPException(422, "action must be accepted or rejected")
     if not ids:
