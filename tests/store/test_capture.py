@@ -148,7 +148,7 @@ def test_export_jsonl_csv_warc_wacz(store_env: Env, tmp_path: Path) -> None:
     assert len(lines) == 2 and json.loads(lines[0])["kind"] == "demand"
     csv_text = store_env.vigil("export", "--format", "csv").stdout
     assert (
-        csv_text.splitlines()[0].startswith("statement_id,kind,speaker") and len(csv_text.splitlines()) == 9
+        csv_text.splitlines()[0].startswith("statement,kind,speaker") and len(csv_text.splitlines()) == 9
     )
     warc = tmp_path / "out.warc.gz"
     store_env.vigil("export", "--format", "warc", "-o", str(warc))

@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from vigil.store.db import Store, open_store
-from vigil.store.export import FORMULA_STARTS, csv_safe, export
+from vigil.store.export import COLUMNS, FORMULA_STARTS, csv_safe, export
 from vigil.store.records import record_capture
 from vigil.store.tables import Case, CaseCapture, CaseMember
 from vigil.web import queries
@@ -129,20 +129,19 @@ def make_case(store: Store, capture_id: int) -> int:
 
 
 def by_text(table: list[dict[str, str]], text: str) -> dict[str, str]:
-    found = [r for r in table if r["text"].lstrip("'") == text]
-    assert len(found) == 1, (text, [r["text"] for r in table])
+    found = [r for r in table if r["sentence"].lstrip("'") == text]
+    assert len(found) == 1, (text, [r["sentence"] for r in table])
     return found[0]
 
 
 def test_all_three_exports_neutralise_formula_cells(exported: dict[str, list[dict[str, str]]]) -> None:
     for name, table in exported.items():
         bad = by_text(table, FORMULA)
-        assert bad["text"] == "'" + FORMULA, name
+        assert bad["sentence"] == "'" + FORMULA, name
         assert bad["date"] == "'--03-08", name  # a year-unknown date starts with "-" too
-        if name == "cli":  # the CLI exports statements as extracted or added, before review
-            assert bad["speaker"] == "'+cmd|' /C calc'!A0" and bad["target"] == "'@SUM(1,2)"
-        else:  # the workbench exports the reviewer's edit
-            assert bad["speaker"] == "'-2+3+cmd|' /C calc'!A0" and bad["target"] == "'@A1", name
+        # every export writes the reviewer's edit, and says it is one
+        assert bad["speaker"] == "'-2+3+cmd|' /C calc'!A0" and bad["target"] == "'@A1", name
+        assert bad["review_status"] == "edited" and bad["reviewer"] == "alice", name
         for r in table:
             for field, cell in r.items():
                 assert not cell.startswith(FORMULA_STARTS), (name, field, cell)
@@ -151,9 +150,20 @@ def test_all_three_exports_neutralise_formula_cells(exported: dict[str, list[dic
 def test_ordinary_cells_come_out_as_they_went_in(exported: dict[str, list[dict[str, str]]]) -> None:
     for name, table in exported.items():
         good = by_text(table, ORDINARY)
-        assert good["text"] == ORDINARY, name  # "-5" inside the cell is left alone
+        assert good["sentence"] == ORDINARY, name  # "-5" inside the cell is left alone
         assert good["speaker"] == "the ministry" and good["target"] == "camp-3 detainees", name
         assert good["date"] == "2022-03-08", name
-        id_field = "statement_id" if name == "cli" else "id"
-        assert good[id_field].isdigit(), name
+        assert good["statement"].isdigit() and len(good["sha256"]) == 64, name
+        assert good["date_precision"] == "day" and good["review_status"] == "added", name
     assert len(exported["cli"]) >= 2 and len(exported["page"]) == len(exported["api"])
+
+
+def test_the_browser_and_the_cli_write_the_same_columns(exported: dict[str, list[dict[str, str]]]) -> None:
+    """One export shape: the CLI's CSV, the statements page's and the API's have one header."""
+    headers = {name: list(table[0]) for name, table in exported.items()}
+    assert headers["cli"] == headers["page"] == headers["api"] == list(COLUMNS)
+    for name, table in exported.items():  # the same source, so the same URL, digest and capture time
+        assert {(r["url"], r["sha256"], r["captured_at"]) for r in table} == {
+            (table[0]["url"], table[0]["sha256"], table[0]["captured_at"])
+        }, name
+        assert table[0]["captured_at"] and table[0]["sha256"], name

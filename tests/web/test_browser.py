@@ -91,7 +91,7 @@ def test_sign_in_case_upload_review_search_export_timeline(served: Served, tmp_p
         dl.value.save_as(path)
         exported = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         assert {r["speaker"] for r in exported} == {"Human Rights Watch", "Annalena Baerbock"}
-        assert all(r["kind"] == "demand" and "report" in r["text"].lower() for r in exported)
+        assert all(r["kind"] == "demand" and "report" in r["sentence"].lower() for r in exported)
 
         page.click("header a:has-text('Timeline')")
         expect(page.locator("#timeline")).to_contain_text("8 March, year unknown")  # --03-08, as read

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,10 +20,16 @@ def export(
     query: Annotated[str, typer.Option(help="Only statements matching these words.")] = "",
     kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
     speaker: Annotated[str | None, typer.Option(help="Only this speaker.")] = None,
-    case: Annotated[str | None, typer.Option(help="With --format ftm: only this case's sources.")] = None,
+    case: Annotated[
+        str | None, typer.Option(help="Only this case's sources, with its reviews (statements and ftm).")
+    ] = None,
 ) -> None:
     """Export a selection: statements as JSON lines or CSV, captures as WARC or validated WACZ, or
-    actors, sources and statements as followthemoney entities (ftm, JSON lines)."""
+    actors, sources and statements as followthemoney entities (ftm, JSON lines).
+
+    Statements have the workbench export's columns (statement, kind, speaker, target, date and its
+    precision, sentence, quote, review status, reviewer, review time, source title, URL, SHA-256,
+    capture time); with --case, as that case reviewed them, else with their latest review anywhere."""
     from vigil.store.db import open_store
     from vigil.store.export import export as run
 
@@ -36,11 +42,22 @@ def export(
         fail(f"--format {fmt} needs --output FILE")
     try:
         store = open_store()
-        n = run(store, fmt, output, query=query, kind=kind, speaker=speaker)
+        case_id = case_id_of(store, case) if case is not None else None
+        n = run(store, fmt, output, query=query, kind=kind, speaker=speaker, case_id=case_id)
     except VigilError as exc:
         fail(str(exc))
     if output is not None:
         out.print(f"exported {n} records to {output}")
+
+
+def case_id_of(store: Any, name: str) -> int:
+    from vigil.cli.case import find_case
+
+    with store.reads() as s:
+        found = find_case(s, name)
+    if found is None:
+        fail(f"no such case: {name}")
+    return int(found.id)
 
 
 def export_ftm(case: str | None, output: Path | None) -> None:

@@ -9,15 +9,18 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from vigil.errors import VigilError
 from vigil.store.db import Store
 from vigil.store.records import log_event
 from vigil.store.search import Hit, search
-from vigil.store.tables import Capture
+from vigil.store.tables import Capture, CaseCapture, Review
 
 Cell = str | int | float | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list: a spreadsheet reads these as a formula
@@ -41,19 +44,104 @@ def csv_row(row: Mapping[str, Cell]) -> dict[str, Cell]:
     return {k: csv_safe(v) for k, v in row.items()}
 
 
-FIELDS = (
-    "statement_id",
+# One shape for every statement export, the workbench's and the command line's alike.
+COLUMNS = (
+    "statement",
     "kind",
     "speaker",
     "target",
     "date",
-    "text",
+    "date_precision",
+    "sentence",
     "quote",
-    "document_id",
-    "title",
+    "review_status",
+    "reviewer",
+    "reviewed_at",
+    "source_title",
     "url",
-    "blob_sha256",
+    "sha256",
+    "captured_at",
 )
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A statement as the exporter read it (after any review), and the bytes it came from."""
+
+    statement: int
+    kind: str
+    speaker: str | None
+    target: str | None
+    date: str | None
+    sentence: str
+    quote: str | None
+    review_status: str
+    reviewer: str | None
+    reviewed_at: str | None
+    source_title: str | None
+    sha256: str  # "" when `capture` names it
+    capture: int | None = None  # the capture it was read through, else the first of those bytes
+
+
+def precision(date: str | None) -> str | None:
+    """How precise a partial ISO date is, in words, so a reader does not take a year for a day."""
+    if not date:
+        return None
+    if date.startswith("--"):
+        return "day, year unknown" if len(date) == 7 else "month, year unknown"
+    return {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown")
+
+
+def rows(session: Session, picked: list[Picked]) -> list[dict[str, Cell]]:
+    """The export's rows in COLUMNS order, each with its capture's URL, page digest and time."""
+    by_id = {c.id: c for c in _captures(session, Capture.id, {p.capture for p in picked if p.capture})}
+    by_sha: dict[str, Capture] = {}
+    for c in _captures(session, Capture.page_sha256, {p.sha256 for p in picked if not p.capture}):
+        by_sha.setdefault(c.page_sha256, c)
+    out: list[dict[str, Cell]] = []
+    for p in picked:
+        cap = by_id.get(p.capture) if p.capture else by_sha.get(p.sha256)
+        out.append(
+            {
+                "statement": p.statement,
+                "kind": p.kind,
+                "speaker": p.speaker,
+                "target": p.target,
+                "date": p.date,
+                "date_precision": precision(p.date),
+                "sentence": p.sentence,
+                "quote": p.quote,
+                "review_status": p.review_status,
+                "reviewer": p.reviewer,
+                "reviewed_at": p.reviewed_at,
+                "source_title": p.source_title,
+                "url": (cap.final_url or cap.requested_url or cap.source_path) if cap else None,
+                "sha256": p.sha256 or (cap.page_sha256 if cap else None),
+                "captured_at": cap.captured_at if cap else None,
+            }
+        )
+    return out
+
+
+def _captures(session: Session, col: Any, wanted: set[Any]) -> list[Capture]:
+    found: list[Capture] = []
+    keys = sorted(wanted)
+    for i in range(0, len(keys), 5000):
+        found += session.scalars(select(Capture).where(col.in_(keys[i : i + 5000])).order_by(Capture.id))
+    return found
+
+
+def as_text(data: list[dict[str, Cell]], fmt: str) -> str:
+    """JSON (a list), JSON lines or CSV (every cell made inert for spreadsheets)."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False)
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(csv_row(r) for r in data)
+    return buf.getvalue()
 
 
 def export(
@@ -64,11 +152,19 @@ def export(
     query: str = "",
     kind: str | None = None,
     speaker: str | None = None,
+    case_id: int | None = None,
 ) -> int:
-    with store.sessions() as session:
+    """`vigil export`: with `case_id`, that case's sources and its reviews; without, every source,
+    each statement with its latest review in any case."""
+    text = ""
+    with store.reads() as session:
         hits = search(session, query, kind=kind, speaker=speaker, limit=1_000_000)
+        if case_id is not None:
+            held = set(session.scalars(_case_bytes(case_id)))
+            hits = [h for h in hits if h.blob_sha256 in held]
+        if fmt in ("jsonl", "csv"):
+            text = as_text(rows(session, _picked(session, hits, case_id)), fmt)
     if fmt in ("jsonl", "csv"):
-        text = _statements(hits, fmt)
         if output is None:
             sys.stdout.write(text)
         else:
@@ -79,31 +175,49 @@ def export(
         n = _archive(
             store, {h.blob_sha256 for h in hits}, fmt, output, everything=not (query or kind or speaker)
         )
+    details = {"format": fmt, "records": n, "output": str(output or "-"), "query": query}
     with store.sessions.begin() as session:
-        log_event(
-            session,
-            "exported",
-            {
-                "format": fmt,
-                "records": n,
-                "output": str(output or "-"),
-                "query": query,
-                "kind": kind,
-                "speaker": speaker,
-            },
-        )
+        log_event(session, "exported", {**details, "kind": kind, "speaker": speaker, "case": case_id})
     return n
 
 
-def _statements(hits: list[Hit], fmt: str) -> str:
-    rows = [{f: getattr(h, f) for f in FIELDS} for h in hits]
-    if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS)
-    writer.writeheader()
-    writer.writerows(csv_row(r) for r in rows)
-    return buf.getvalue()
+def _case_bytes(case_id: int) -> Any:
+    held = select(Capture.page_sha256).join(CaseCapture, CaseCapture.capture_id == Capture.id)
+    return held.where(CaseCapture.case_id == case_id)
+
+
+def _picked(session: Session, hits: list[Hit], case_id: int | None) -> list[Picked]:
+    """The hits as reviewed: the latest review (of the case, or of any case) edits what they say."""
+    ids = [h.statement_id for h in hits]
+    latest: dict[int, Review] = {}
+    for i in range(0, len(ids), 5000):
+        q = select(Review).where(Review.statement_id.in_(ids[i : i + 5000]))
+        if case_id is not None:
+            q = q.where(Review.case_id == case_id)
+        for one in session.scalars(q.order_by(Review.id)):
+            latest[one.statement_id] = one
+    out = []
+    for h in hits:
+        r: Review | None = latest.get(h.statement_id)
+        edit = json.loads(r.changes) if r is not None and r.action == "edited" else {}
+        edit = edit if isinstance(edit, dict) else {}
+        out.append(
+            Picked(
+                h.statement_id,
+                str(edit.get("kind") or h.kind),
+                edit.get("speaker", h.speaker),
+                edit.get("target", h.target),
+                edit.get("date", h.date),
+                h.text,
+                h.quote,
+                r.action if r is not None else "machine",
+                r.reviewer if r is not None else None,
+                r.at if r is not None else None,
+                h.title,
+                h.blob_sha256,
+            )
+        )
+    return out
 
 
 def _archive(store: Store, blobs: set[str], fmt: str, output: Path, everything: bool) -> int:

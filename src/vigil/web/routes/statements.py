@@ -7,19 +7,17 @@ export is a custody event listing how many records left the workbench.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from vigil.capture import custody
 from vigil.model import KINDS
 from vigil.store.db import Store
-from vigil.store.export import csv_row
+from vigil.store.export import Picked, as_text, rows
 from vigil.store.records import append, dumps, log_event
 from vigil.store.tables import Document, Review, StatementRow
 from vigil.web import aggregates, auditing, edits, queries
@@ -31,20 +29,6 @@ SOURCE_MENU = 200
 SPEAKER_MENU = 300
 EXPORT_LIMIT = 1_000_000
 FILTERS = ("q", "kind", "speaker", "target", "source", "reviewed", "since", "until")
-EXPORT_FIELDS = (
-    "id",
-    "status",
-    "kind",
-    "speaker",
-    "target",
-    "date",
-    "text",
-    "quote",
-    "title",
-    "capture_id",
-    "reviewer",
-    "reviewed_at",
-)
 
 
 def statement_in_case(s: Session, scope: queries.Scope, statement_id: int) -> StatementRow:
@@ -280,21 +264,33 @@ def statements_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_
 
 
 def export_response(
-    s: Session, who: Identity, case_id: int, rows: list[queries.StatementView], fmt: str
+    s: Session, who: Identity, case_id: int, views: list[queries.StatementView], fmt: str
 ) -> Response:
-    """The statements as a JSON or CSV download, logged as an export of the case."""
-    data = [{f: getattr(v, f) for f in EXPORT_FIELDS} for v in rows]
-    log_event(s, "exported", {"case": case_id, "format": fmt, "records": len(data)}, actor=who[1])
-    if fmt == "json":
-        return JSONResponse(
-            data, headers={"Content-Disposition": f'attachment; filename="case-{case_id}.json"'}
+    """The statements as a JSON or CSV download, in the one export shape (`store.export.COLUMNS`,
+    as `vigil export` writes), logged as an export of the case."""
+    picked = [
+        Picked(
+            v.id,
+            v.kind,
+            v.speaker,
+            v.target,
+            v.date,
+            v.text,
+            v.quote,
+            v.status,
+            v.reviewer,
+            v.reviewed_at,
+            v.title,
+            "",
+            v.capture_id,
         )
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EXPORT_FIELDS)
-    w.writeheader()
-    w.writerows(csv_row(r) for r in data)  # no cell may start like a spreadsheet formula
+        for v in views
+    ]
+    data = rows(s, picked)
+    log_event(s, "exported", {"case": case_id, "format": fmt, "records": len(data)}, actor=who[1])
+    media = "application/json" if fmt == "json" else "text/csv"
     return Response(
-        buf.getvalue(),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="case-{case_id}.csv"'},
+        as_text(data, fmt),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="case-{case_id}.{fmt}"'},
     )
