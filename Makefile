@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint eval bench lock clean screenshots
+.PHONY: demo demo-reset test lint eval bench lock clean screenshots
+PORT ?= 8000
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -12,15 +13,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+# keeps ./vigil-demo and its reviews when it exists; `make demo-reset` builds it afresh
 demo: $(STAMP)
-	$(BIN)/python scripts/demo.py
+	PORT=$(PORT) $(BIN)/python scripts/demo.py
+
+demo-reset: $(STAMP)
+	PORT=$(PORT) VIGIL_DEMO_RESET=1 $(BIN)/python scripts/demo.py
 
 test: $(STAMP)
 	@scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 

@@ -1,4 +1,9 @@
-"""`make demo`: extract the seed, then build a fresh demo store and serve the workbench on 127.0.0.1:8000."""
+"""`make demo`: extract the seed, then serve the workbench on a demo store at 127.0.0.1:$PORT.
+
+The first run builds the store in ./vigil-demo (the seed and two example articles, one case, the
+account `demo`); later runs keep it, and the reviews made in it, and say so. `make demo-reset`
+(VIGIL_DEMO_RESET=1) starts afresh. A port already in use is said first, with a free one.
+"""
 
 from __future__ import annotations
 
@@ -18,47 +23,124 @@ DEMO_SOURCES = [
     ("examples/visit-ends-with-statement.txt", "2022-05-28"),
 ]
 HOME = Path(os.environ.get("VIGIL_DEMO_HOME", ROOT / "vigil-demo"))
+SECRET = "demo-password"  # in HOME, mode 0600: a second run can show it again
+VIGIL = [sys.executable, "-m", "vigil"]
 
 
-def main() -> int:
-    vigil = [sys.executable, "-m", "vigil"]
-    seed = [str(DATA / "seed_un_xinjiang_visit.txt"), "--published", SEED_PUBLISHED]
-    subprocess.run([*vigil, "extract", *seed], check=True)
-    if os.environ.get("VIGIL_DEMO_NO_SERVE"):
-        return 0
-    shutil.rmtree(HOME, ignore_errors=True)
-    env = {**os.environ, "VIGIL_HOME": str(HOME), "VIGIL_COLLECTOR": "demo"}
+def port_asked() -> int:
+    """PORT from `make demo PORT=…`, or a one-line error."""
+    raw = os.environ.get("PORT", "8000").strip() or "8000"
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SystemExit(f"error: PORT must be a port number (1-65535), not {raw!r}")
+    return int(raw)
+
+
+def check_port(port: int) -> None:
+    """Before anything is printed: a taken port is the one line the demo says."""
+    from vigil.cli.serve import free_port
+
+    found = free_port("127.0.0.1", port)
+    if found != port:
+        hint = f"; try make demo PORT={found}" if found else ""
+        raise SystemExit(f"error: port {port} on 127.0.0.1 is already in use{hint}")
+
+
+def env_of(home: Path) -> dict[str, str]:
+    env = {**os.environ, "VIGIL_HOME": str(home), "VIGIL_COLLECTOR": "demo"}
     env.pop("VIGIL_DATABASE_URL", None)
-    listing = HOME / "demo-sources.tsv"
-    HOME.mkdir(parents=True)
+    return env
+
+
+def build(home: Path) -> str:
+    """A new demo store: the articles captured with their dates, the demo account, one case; the
+    account's password."""
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    env = env_of(home)
+    listing = home / "demo-sources.tsv"
     listing.write_text("".join(f"{DATA / name}\t{day}\n" for name, day in DEMO_SOURCES))
     subprocess.run(
-        [*vigil, "capture", "--from-file", str(listing), "--note", "demo article"], check=True, env=env
+        [*VIGIL, "capture", "--from-file", str(listing), "--note", "demo article"], check=True, env=env
     )
     password = secrets.token_urlsafe(12)
     subprocess.run(
-        [*vigil, "user", "add", "demo", "--role", "admin", "--password-stdin"],
+        [*VIGIL, "user", "add", "demo", "--role", "admin", "--password-stdin"],
         input=password + "\n",
         text=True,
         check=True,
         env=env,
     )
+    from sqlalchemy import select
+
     from vigil.store import cases
     from vigil.store.db import open_store
     from vigil.store.tables import Capture, User
 
-    store = open_store(HOME)
+    store = open_store(home)
     with store.sessions.begin() as s:
-        from sqlalchemy import select
-
         user = s.scalars(select(User).where(User.name == "demo")).one()
         case = cases.create(
             s, "UN visit to Xinjiang (demo)", "The seed article and two example articles.", user.id, "demo"
         )
         for cap in s.scalars(select(Capture)):
             cases.add_source(s, case.id, cap.id, user.id, "demo")
-    print("\nDemo workbench: http://127.0.0.1:8000   user: demo   password:", password, "\n(Ctrl-C stops it)")
-    os.execvpe(sys.executable, [*vigil, "serve", "--host", "127.0.0.1", "--port", "8000"], env)
+    store.engine.dispose()
+    keep_secret(home, password)
+    return password
+
+
+def keep_secret(home: Path, password: str) -> None:
+    path = home / SECRET
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+
+
+def kept(home: Path) -> str | None:
+    """The password of a demo store built before, saying what is kept; None when there is none."""
+    if not (home / "vigil.db").is_file():
+        return None
+    from sqlalchemy import func, select
+
+    from vigil.store.db import open_store
+    from vigil.store.tables import CaseCapture, Review
+
+    store = open_store(home)
+    with store.reads() as s:
+        sources = s.scalar(select(func.count()).select_from(CaseCapture)) or 0
+        reviews = s.scalar(select(func.count()).select_from(Review)) or 0
+    store.engine.dispose()
+    secret = home / SECRET
+    password = secret.read_text().strip() if secret.is_file() else ""
+    if not password:  # a store from before the password was kept: give the account a new one
+        password = secrets.token_urlsafe(12)
+        cmd = [*VIGIL, "user", "passwd", "demo", "--password-stdin"]
+        subprocess.run(cmd, input=password + "\n", text=True, check=True, env=env_of(home))
+        keep_secret(home, password)
+    print(
+        f"keeping the demo store in {home} ({sources} sources, {reviews} reviews); "
+        "make demo-reset starts afresh"
+    )
+    return password
+
+
+def main() -> int:
+    port = port_asked()
+    serving = not os.environ.get("VIGIL_DEMO_NO_SERVE")
+    if serving:
+        check_port(port)
+    seed = [str(DATA / "seed_un_xinjiang_visit.txt"), "--published", SEED_PUBLISHED]
+    subprocess.run([*VIGIL, "extract", *seed], check=True)
+    if os.environ.get("VIGIL_DEMO_RESET"):
+        print(f"resetting the demo store in {HOME}")
+        password = build(HOME)
+    else:
+        password = kept(HOME) or build(HOME)
+    if not serving:
+        return 0
+    url = f"http://127.0.0.1:{port}"
+    print(f"\nDemo workbench: {url}   user: demo   password: {password}\n(Ctrl-C stops it)")
+    cmd = [*VIGIL, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    os.execvpe(sys.executable, cmd, env_of(HOME))
 
 
 if __name__ == "__main__":
