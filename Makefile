@@ -31,7 +31,7 @@ lint: $(STAMP)
 
 # Refresh the README's screenshots from the browser test.
 screenshots: $(STAMP)
-	VIGIL_SCREENSHOTS=docs $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_monitor_browser.py
+	VIGIL_SCREENSHOTS=docs $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_monitor_browser.py tests/web/test_review_browser.py
 
 # Score extraction on the dev gold; ARGS=-v lists every miss.
 eval: $(STAMP)

@@ -88,7 +88,7 @@ def test_a_day_of_review_by_keyboard_bulk_and_highlight(served: Served, tmp_path
         expect(page.locator("#panel .st-card.current")).to_have_attribute("id", f"st-{target}")
         expect(last).to_be_in_viewport()
         shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / "source-view.png"))
+        page.screenshot(path=str(shots / "review.png"))
 
         # the case page counts by kind and shows review progress, overall and per source
         page.goto(f"{served.url}/cases/{case}")
