@@ -20,6 +20,7 @@ from vigil.cli.case import into_case, open_or_fail
 from vigil.cli.options import CaseOption, OwnerOption, date_option, tsa
 from vigil.console import fail, out
 from vigil.errors import VigilError
+from vigil.plural import counted
 
 if TYPE_CHECKING:
     from vigil.capture.intake import Options
@@ -235,7 +236,7 @@ def _print_one(item: str, got: Captured) -> None:
     if got.error:
         out.print(f"  [yellow]not a source:[/] {got.error}")
     elif got.document is not None and got.statements:
-        out.print(f"  document {got.document.id}: {got.statements} statements extracted")
+        out.print(f"  document {got.document.id}: {counted(got.statements, 'statement')} extracted")
     elif got.document is not None:
         out.print(f"  document {got.document.id}: these bytes were extracted before")
 
@@ -247,7 +248,7 @@ def _summary(store: Store, tally: _Tally, bulk: bool, case: str | None, owner: s
     if bulk:
         out.print(
             f"captured {tally.done}, skipped {tally.skipped} already captured, failed {len(tally.failures)}; "
-            f"{tally.statements} statements extracted"
+            f"{counted(tally.statements, 'statement')} extracted"
         )
     if case is not None and tally.kept:
         name, added = into_case(store, case, owner, tally.kept)

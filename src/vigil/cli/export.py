@@ -10,10 +10,11 @@ import typer
 
 from vigil.console import fail, out
 from vigil.errors import VigilError
+from vigil.plural import counted
 
 
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, warc, wacz or ftm.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, json, csv, warc, wacz or ftm.")] = "jsonl",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (stdout if absent).")
     ] = None,
@@ -24,7 +25,7 @@ def export(
         str | None, typer.Option(help="Only this case's sources, with its reviews (statements and ftm).")
     ] = None,
 ) -> None:
-    """Export a selection: statements as JSON lines or CSV, captures as WARC or validated WACZ, or
+    """Export a selection: statements as JSON lines, JSON or CSV, captures as WARC or validated WACZ, or
     actors, sources and statements as followthemoney entities (ftm, JSON lines).
 
     Statements have the workbench export's columns (statement, kind, speaker, target, date and its
@@ -36,8 +37,8 @@ def export(
     if fmt == "ftm":
         export_ftm(case, output)
         return
-    if fmt not in ("jsonl", "csv", "warc", "wacz"):
-        fail("--format must be jsonl, csv, warc, wacz or ftm")
+    if fmt not in ("jsonl", "json", "csv", "warc", "wacz"):
+        fail("--format must be jsonl, json, csv, warc, wacz or ftm")
     if fmt in ("warc", "wacz") and output is None:
         fail(f"--format {fmt} needs --output FILE")
     try:
@@ -47,7 +48,7 @@ def export(
     except VigilError as exc:
         fail(str(exc))
     if output is not None:
-        out.print(f"exported {n} records to {output}")
+        out.print(f"exported {counted(n, 'record')} to {output}")
 
 
 def case_id_of(store: Any, name: str) -> int:

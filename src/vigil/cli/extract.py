@@ -13,6 +13,7 @@ from rich.table import Table
 from vigil.console import StatementRow, fail, out, statement_table
 from vigil.errors import VigilError
 from vigil.model import Extraction
+from vigil.plural import counted
 
 
 def _read_input(path: str, allow_private: bool = False) -> tuple[bytes, str | None]:
@@ -105,7 +106,7 @@ def show(result: Extraction) -> None:
         StatementRow(st.kind, st.speaker_name, st.target_name, st.date, st.text) for st in result.statements
     ]
     out.print(statement_table(rows))
-    actors = Table(title=f"{len(result.actors)} actors", expand=True)
+    actors = Table(title=counted(len(result.actors), "actor"), expand=True)
     for col in ("id", "name", "kind", "aliases", "titles"):
         actors.add_column(col)
     for a in result.actors:

@@ -21,6 +21,7 @@ from vigil.cli.case import find_case, into_case, open_or_fail
 from vigil.cli.options import CaseOption, OwnerOption
 from vigil.console import fail, out
 from vigil.errors import VigilError
+from vigil.plural import counted
 
 
 class RateColumn(ProgressColumn):
@@ -137,7 +138,7 @@ def _report(summary: Any) -> None:
     over = f"; {summary.passed_over} archive records passed over (not pages)" if summary.passed_over else ""
     out.print(
         f"captured {summary.captured}, skipped {summary.skipped} (already stored), failed {failed}; "
-        f"{summary.statements} statements extracted{over}",
+        f"{counted(summary.statements, 'statement')} extracted{over}",
         highlight=False,
     )
     for kind, n in summary.reasons():

@@ -10,6 +10,7 @@ import typer
 from vigil.cli.options import tsa
 from vigil.console import fail, out
 from vigil.errors import VigilError
+from vigil.plural import counted
 
 
 def verify() -> None:
@@ -27,7 +28,7 @@ def verify() -> None:
     if problems:
         for p in problems:
             typer.echo(f"MISMATCH {p}", err=True)
-        typer.echo(f"{len(problems)} problems found", err=True)
+        typer.echo(f"{counted(len(problems), 'problem')} found", err=True)
         raise typer.Exit(1)
     out.print("verified: every blob, WARC record, chained row and timestamp is intact")
 

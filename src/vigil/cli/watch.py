@@ -11,6 +11,7 @@ from vigil.capture import custody
 from vigil.cli.case import case_id as _case_id
 from vigil.cli.case import into_case, open_or_fail
 from vigil.console import fail, out
+from vigil.plural import counted
 
 PrivateOpt = Annotated[
     bool, typer.Option(help="Allow private and loopback addresses for feeds, articles and webhooks (a lab).")
@@ -76,7 +77,8 @@ def watch_run(
         answer = "not modified" if p.status == 304 else f"HTTP {p.status}" if p.status else "no answer"
         out.print(
             f"watch {p.watch}: {answer}, {p.links} links, {len(p.captured)} captured "
-            f"({p.statements} statements), {len(p.duplicates)} duplicate, {len(p.alerts)} alerts"
+            f"({counted(p.statements, 'statement')}), {len(p.duplicates)} duplicate, "
+            f"{counted(len(p.alerts), 'alert')}"
         )
         for a in p.alerts:
             out.print(f"  [bold]alert[/] {a}", highlight=False)

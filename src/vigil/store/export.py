@@ -62,6 +62,7 @@ COLUMNS = (
     "sha256",
     "captured_at",
 )
+STATEMENT_FORMATS = ("json", "jsonl", "csv")  # the statements themselves; warc and wacz are the captures
 
 
 @dataclass(frozen=True)
@@ -155,16 +156,18 @@ def export(
     case_id: int | None = None,
 ) -> int:
     """`vigil export`: with `case_id`, that case's sources and its reviews; without, every source,
-    each statement with its latest review in any case."""
+    each statement with its latest review in any case ("machine" when none has one), since the
+    command line has no case of its own and a reviewer's last word is the best reading there is.
+    Statements come in COLUMNS, the workbench's shape, so one reader reads both."""
     text = ""
     with store.reads() as session:
         hits = search(session, query, kind=kind, speaker=speaker, limit=1_000_000)
         if case_id is not None:
             held = set(session.scalars(_case_bytes(case_id)))
             hits = [h for h in hits if h.blob_sha256 in held]
-        if fmt in ("jsonl", "csv"):
+        if fmt in STATEMENT_FORMATS:
             text = as_text(rows(session, _picked(session, hits, case_id)), fmt)
-    if fmt in ("jsonl", "csv"):
+    if fmt in STATEMENT_FORMATS:
         if output is None:
             sys.stdout.write(text)
         else:

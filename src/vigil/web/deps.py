@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from vigil.model import KINDS
+from vigil.plural import counted
 from vigil.store.db import Store
 from vigil.store.tables import Case, User
 from vigil.web import auditing, auth, queries, readable
@@ -43,7 +44,7 @@ def howmany(n: int, noun: str, plural: str | None = None) -> str:
     many = plural or f"{noun}s"
     if n > queries.COUNT_CAP:
         return f"more than {queries.COUNT_CAP:,} {many}"
-    return f"{n:,} {noun if n == 1 else many}"
+    return counted(n, noun, many)
 
 
 templates.env.filters["highlight"] = highlight

@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from vigil.store.export import precision as precision  # one wording for pages and exports
 from vigil.store.tables import ActorRow, Document
 from vigil.web import queries
 
@@ -53,15 +54,6 @@ def statement_json(v: queries.StatementView) -> dict[str, Any]:
         "reviewed_at": v.reviewed_at,
         "capture_id": v.capture_id,
     }
-
-
-def precision(date: str | None) -> str | None:
-    """How precise a partial ISO date is, said in words, so a reader does not take a year for a day."""
-    if not date:
-        return None
-    if date.startswith("--"):
-        return "day, year unknown" if len(date) == 7 else "month, year unknown"
-    return {4: "year", 7: "month", 10: "day"}.get(len(date), "unknown")
 
 
 def sort_key(date: str) -> tuple[int, str]:

@@ -104,10 +104,7 @@ def merge_actors(
             "choices": choices if len(choices) > 1 else [],
         }
         return page(request, "actor_merge.html", who, case=case, role=role, **ctx)
-    with st.sessions.begin() as s:
-        member(s, who, case_id, write=True)
-        judge(s, who, case_id, choices[0].key, kept.key, "same")
-    aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)  # the reviewer sees the merge at once
+    scope = judged(st, who, case_id, choices[0].key, kept.key, "same")
     for name in (kept.name, choices[0].name):  # the register picks the merged actor's key and name
         merged = aggregates.actors_named(st, scope, name)
         if merged:
@@ -128,10 +125,7 @@ def split_actor(
     """Keep one of an actor's names apart from it: a `different` judgement, over any earlier one."""
     if name not in known_actor(st, who, case_id, actor).aliases:
         raise HTTPException(422, "choose one of this actor's other names")
-    with st.sessions.begin() as s:
-        _, _, scope = member(s, who, case_id, write=True)
-        judge(s, who, case_id, actor, name, "different")
-    aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)
+    judged(st, who, case_id, actor, name, "different")
     return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
 
 
@@ -160,10 +154,7 @@ def correct_actor(
         raise HTTPException(422, "give the new name")
     if action == "kind" and value not in ACTOR_KINDS:
         raise HTTPException(422, f"kind must be one of {', '.join(ACTOR_KINDS)}")
-    with st.sessions.begin() as s:
-        _, _, scope = member(s, who, case_id, write=True)
-        judge(s, who, case_id, key, value if action in ("rename", "kind") else "", action)
-    aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)
+    judged(st, who, case_id, key, value if action in ("rename", "kind") else "", action)
     here = f"/cases/{case_id}/actors"
     if action == "delete":  # the list, with the way back
         return RedirectResponse(f"{here}?{urlencode({'struck': key})}", status_code=303)
@@ -184,11 +175,17 @@ def unmerge_actors(
         m["left"] == left and m["right"] == right for m in known_actor(st, who, case_id, actor).merges
     ):
         raise HTTPException(422, "that is not a merge of this actor")
+    judged(st, who, case_id, left, right, "different")
+    return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
+
+
+def judged(st: Store, who: Identity, case_id: int, left: str, right: str, verdict: str) -> queries.Scope:
+    """Record the judgement and bring the actor list up to date with it, so the reviewer sees it."""
     with st.sessions.begin() as s:
         _, _, scope = member(s, who, case_id, write=True)
-        judge(s, who, case_id, left, right, "different")
+        judge(s, who, case_id, left, right, verdict)
     aggregates.ensure(st, scope, aggregates.ACTORS, fresh=True)
-    return RedirectResponse(f"/cases/{case_id}/actors", status_code=303)
+    return scope
 
 
 def judge(s: Session, who: Identity, case_id: int, left: str, right: str, verdict: str) -> None:
