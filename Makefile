@@ -13,12 +13,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-# keeps ./vigil-demo and its reviews when it exists; `make demo-reset` builds it afresh
+# keeps ./vigil-demo and its reviews when it exists; `make demo-reset` builds it afresh.
+# Not echoed: a taken port is the first line the demo prints.
 demo: $(STAMP)
-	PORT=$(PORT) $(BIN)/python scripts/demo.py
+	@PORT=$(PORT) $(BIN)/python scripts/demo.py
 
 demo-reset: $(STAMP)
-	PORT=$(PORT) VIGIL_DEMO_RESET=1 $(BIN)/python scripts/demo.py
+	@PORT=$(PORT) VIGIL_DEMO_RESET=1 $(BIN)/python scripts/demo.py
 
 test: $(STAMP)
 	@scripts/ensure_chromium.sh

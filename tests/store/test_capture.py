@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 
 from tests.store.conftest import Env
 from tests.webserver import PAGE, serve
+from vigil.store.export import COLUMNS
 from vigil.store.tables import Blob, Capture, CustodyEvent, Document, StatementRow
 
 SEED = Path(__file__).parent.parent / "data" / "seed_un_xinjiang_visit.txt"
@@ -147,9 +148,7 @@ def test_export_jsonl_csv_warc_wacz(store_env: Env, tmp_path: Path) -> None:
     lines = store_env.vigil("export", "--format", "jsonl", "--kind", "demand").stdout.splitlines()
     assert len(lines) == 2 and json.loads(lines[0])["kind"] == "demand"
     csv_text = store_env.vigil("export", "--format", "csv").stdout
-    assert (
-        csv_text.splitlines()[0].startswith("statement,kind,speaker") and len(csv_text.splitlines()) == 9
-    )
+    assert csv_text.splitlines()[0] == ",".join(COLUMNS) and len(csv_text.splitlines()) == 9
     warc = tmp_path / "out.warc.gz"
     store_env.vigil("export", "--format", "warc", "-o", str(warc))
     from vigil.capture.warc import check
