@@ -45,7 +45,7 @@ def test_past_the_window_the_newest_matches_are_ranked(
         monkeypatch.setattr(search_mod, "RANK_WINDOW", 3)
         newest = search_mod.search(s, "report", limit=50)
         assert sorted(h.statement_id for h in newest) == sorted(h.statement_id for h in every)[-3:]
-        # a filtered search still ranks every match: the one demand is the oldest statement
+        # a filtered search that finds too few among the newest ranks them all: the one demand is the oldest
         demands = search_mod.search(s, "report", kind="demand", limit=50)
         assert [h.title for h in demands] == ["Story 0"]
     store.engine.dispose()

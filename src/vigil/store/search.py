@@ -52,8 +52,13 @@ def search(
     until: str | None = None,
     limit: int = 50,
     include_superseded: bool = False,
+    window: bool = True,
 ) -> list[Hit]:
+    """Statements matching the words and filters, best first. With very many matches only the newest
+    RANK_WINDOW are ranked (`window`); a filtered search that finds fewer than `limit` there ranks
+    them all, so a filter that keeps only old statements still finds them."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    windowed = False
     rank: Any = literal_column("0.0")
     stmt: Any
     words = fts5_query(query)
@@ -81,11 +86,12 @@ def search(
         )
     else:
         stmt = select(StatementRow, Document, rank).join(Document, Document.id == StatementRow.document_id)
-    if words and not (kind or speaker or target or since or until):
+    if words and window:
         floor = _window_floor(session, dialect, words, query)
         if floor is not None:  # very many matches: the best of the newest RANK_WINDOW of them
             newest = literal_column("statements_fts.rowid") if dialect == "sqlite" else StatementRow.id
             stmt = stmt.where(newest >= floor)
+            windowed = True
     if not include_superseded:
         stmt = stmt.where(Document.superseded_by.is_(None))
     if kind:
@@ -124,6 +130,19 @@ def search(
                 float(score or 0.0),
             )
         )
+    if windowed and len(hits) < limit and (kind or speaker or target or since or until):
+        return search(
+            session,
+            query,
+            kind=kind,
+            speaker=speaker,
+            target=target,
+            since=since,
+            until=until,
+            limit=limit,
+            include_superseded=include_superseded,
+            window=False,
+        )
     return hits
 
 
@@ -135,7 +154,7 @@ def _window_floor(session: Session, dialect: str, words: str, query: str) -> int
 
     Ranking scores every match, so its cost grows with the store; past RANK_WINDOW matches (a word
     in every other statement) only the newest are ranked, which keeps a search's time flat as the
-    store grows. A filtered search ranks every match: its filters may keep only old ones."""
+    store grows."""
     if dialect == "sqlite":
         q = text(
             "SELECT rowid FROM statements_fts WHERE statements_fts MATCH :q ORDER BY rowid DESC "
