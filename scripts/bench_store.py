@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -219,6 +221,30 @@ def search_latency(store: Store) -> tuple[float, float]:
     return statistics.median(lat), lat[int(len(lat) * 0.95) - 1]
 
 
+@contextmanager
+def throwaway_postgres() -> Iterator[str | None]:
+    """A new PostgreSQL database (on VIGIL_BENCH_POSTGRES, default the local server) for one bench,
+    dropped after; None, said on one line, when there is no server."""
+    admin_url = os.environ.get(
+        "VIGIL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    name = f"vigil_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server: say so and carry on
+        print(f"postgresql  not measured: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+        yield None
+        return
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -231,24 +257,12 @@ def main() -> int:
             )
             files.append(f)
         measure("sqlite", open_store(root / "sqlite"), files)
-        admin_url = os.environ.get(
-            "VIGIL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        )
-        name = f"vigil_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # no server: say so and carry on
-            print(f"postgresql  not measured: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-            return 0
-        try:
-            store = open_store(root / "pg", admin_url.rsplit("/", 1)[0] + f"/{name}")
+        with throwaway_postgres() as url:
+            if url is None:
+                return 0
+            store = open_store(root / "pg", url)
             measure("postgresql", store, [f for f in files])
             store.engine.dispose()
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     return 0
 
 

@@ -23,10 +23,10 @@ import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_store import DOCS, fill
+from bench_store import DOCS, fill, throwaway_postgres
 
 from vigil.capture.custody import now
 from vigil.store.db import Store, open_store
@@ -240,22 +240,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "sqlite"
         measure("sqlite", root, f"sqlite:///{root}/vigil.db")
-        admin_url = os.environ.get(
-            "VIGIL_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-        )
-        db = f"vigil_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{db}"'))
-        except Exception as exc:  # no server: say so and carry on
-            print(f"postgresql: not measured: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-            return 0
-        try:
-            measure("postgresql", Path(tmp) / "pg", admin_url.rsplit("/", 1)[0] + f"/{db}")
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        with throwaway_postgres() as url:
+            if url is not None:
+                measure("postgresql", Path(tmp) / "pg", url)
     return 0
 
 

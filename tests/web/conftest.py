@@ -69,3 +69,13 @@ def finished_job(get: Any, case_id: int, job_id: int, seconds: float = 300) -> d
         if job["state"] in ("done", "failed") or time.monotonic() > deadline:
             return job
         time.sleep(0.1)
+
+
+def signed_in_page(browser: Any, url: str, width: int, height: int) -> Any:
+    """A Chromium page signed in as alice through the sign-in form (Playwright objects)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url + "/login")
+    page.fill("input[name=name]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    return page

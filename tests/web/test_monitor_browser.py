@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.web.conftest import PASSWORD, Served
+from tests.web.conftest import Served, signed_in_page
 from vigil.capture.screenshot import FLAGS, chromium_path
 from vigil.store import cases
 from vigil.store.records import record_capture
@@ -44,11 +44,7 @@ def test_dashboard_tracker_override_and_contested(served: Served, tmp_path: Path
     shots = Path(os.environ.get("VIGIL_SCREENSHOTS") or tmp_path)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        page.goto(served.url + "/login")
-        page.fill("input[name=name]", "alice")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Sign in')")
+        page = signed_in_page(browser, served.url, 1300, 1000)
 
         page.goto(f"{served.url}/cases/{case_id}/dashboard")
         expect(page.locator("h1")).to_contain_text("dashboard")

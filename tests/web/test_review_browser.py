@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.web.conftest import PASSWORD, Served
+from tests.web.conftest import Served, signed_in_page
 from vigil.capture.screenshot import FLAGS, chromium_path
 from vigil.store import cases
 from vigil.store.records import record_capture
@@ -43,11 +43,7 @@ def test_a_day_of_review_by_keyboard_bulk_and_highlight(served: Served, tmp_path
     case, cap = seeded(served)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(served.url + "/login")
-        page.fill("input[name=name]", "alice")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Sign in')")
+        page = signed_in_page(browser, served.url, 1400, 900)
         page.goto(f"{served.url}/cases/{case}/sources/{cap}")
         expect(page.locator(".legend .kind")).to_have_count(5)  # the colour of every kind
         cards = page.locator("#panel .st-card")
@@ -108,11 +104,7 @@ def test_actors_renamed_and_a_merge_confirmed_then_undone(served: Served) -> Non
     case, _ = seeded(served)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
-        page.goto(served.url + "/login")
-        page.fill("input[name=name]", "alice")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button:has-text('Sign in')")
+        page = signed_in_page(browser, served.url, 1300, 900)
         page.goto(f"{served.url}/cases/{case}/actors")
         page.click("table a:has-text('Michelle Bachelet')")
         page.fill("form.correct input[name=value]", "Michelle Bachelet Jeria")

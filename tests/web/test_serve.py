@@ -7,16 +7,12 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from sqlalchemy import create_engine, text
 
 from tests.web.conftest import PASSWORD, free_port
-from tests.web.test_signin import PG_ADMIN
+from tests.web.test_signin import database as database  # the fixture
 from vigil.store.db import open_store
 from vigil.web.auth import add_user
 
@@ -35,20 +31,6 @@ def children(pid: int) -> list[int]:
             if int(fields[1]) == pid:
                 out.append(int(entry.name))
     return out
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    name = f"vigil_serve_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def served_by_workers(home: Path, url: str) -> None:
@@ -85,12 +67,9 @@ def served_by_workers(home: Path, url: str) -> None:
         proc.wait(30)
 
 
-def test_workers_on_sqlite_share_the_store(tmp_path: Path) -> None:
-    served_by_workers(tmp_path, f"sqlite:///{tmp_path / 'vigil.db'}")
-
-
-def test_workers_on_postgresql_share_the_store(tmp_path: Path, postgres_url: str) -> None:
-    served_by_workers(tmp_path, postgres_url)
+def test_workers_share_the_store(tmp_path: Path, database: str) -> None:
+    """On SQLite and on PostgreSQL (the sign-in tests' throwaway database)."""
+    served_by_workers(tmp_path, database)
 
 
 def test_a_taken_port_is_said_at_once_with_a_free_one(tmp_path: Path) -> None:

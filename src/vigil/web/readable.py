@@ -4,25 +4,13 @@ record times to the minute, in the reader's own zone once the page's script has 
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(calendar.month_name)[1:]  # as extract.dates reads them: English, the C locale
 FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 YEARLESS = re.compile(r"^--(\d{2})-(\d{2})$")
