@@ -341,19 +341,18 @@ def actor(st: Store, scope: Scope, key: str) -> ActorView | None:
         return view(row) if row is not None else None
 
 
-def names_of(st: Store, scope: Scope, wanted: str) -> set[str]:
-    """Every name of the actors a filter names: "Beijing" finds what China said under any name."""
-    w = fold(wanted)
-    if not w:
-        return set()
+def filter_names(st: Store, scope: Scope, params: dict[str, str]) -> dict[str, set[str]]:
+    """For the speaker and target filters, every name of the actors each names: "Beijing" finds
+    what China said under any name. One look at the actor list serves both filters."""
+    wanted = {k: fold(params[k]) for k in ("speaker", "target") if params.get(k)}
+    if not wanted:
+        return {}
     did = ensure(st, scope, ACTORS)
     with st.reads() as s:
-        return {n.lower() for n in digest.names_of(s, did, digest.keys_named(s, did, [w]))}
-
-
-def filter_names(st: Store, scope: Scope, params: dict[str, str]) -> dict[str, set[str]]:
-    """For the speaker and target filters: every name of the actors they name."""
-    return {k: names_of(st, scope, params[k]) for k in ("speaker", "target") if params.get(k)}
+        return {
+            k: {n.lower() for n in digest.names_of(s, did, digest.keys_named(s, did, [w]))} if w else set()
+            for k, w in wanted.items()
+        }
 
 
 def statement_page(
