@@ -104,6 +104,51 @@ def test_statement_pages_count_and_page_from_the_aggregate(served: Served) -> No
     assert f"{len(every)} statements" in html
 
 
+def story(n: int) -> str:
+    """An invented article with a demand, a denial and an accusation, dated a day apart from the next."""
+    return (
+        f"Valdoria hearing number {n}\n\n"
+        f"Kordovia Rights Watch demanded on {n + 1} March 2026 that the ministry release prisoner {n}. "
+        f"The Valdorian interior ministry denied on {n + 2} March 2026 that prisoner {n} had been beaten. "
+        f"Lev Haddad accused the Valdorian police on {n + 3} March 2026 of detaining witness {n}.\n"
+    )
+
+
+def tiles(c: httpx.Client, path: str, size: int) -> list[int]:
+    out: list[int] = []
+    for offset in range(0, 200, size):
+        got = c.get(f"{path}?limit={size}&offset={offset}").json()
+        if "timeline" in path:
+            got = [st for day in got for st in day["statements"]]
+        out += [st["id"] for st in got]
+    return out
+
+
+def test_pages_of_reviewed_and_machine_statements_tile_the_whole_in_both_orders(served: Served) -> None:
+    case = case_with(served, *(story(n) for n in range(6)))
+    c, csrf = signed_in(served.url, "alice")
+    every = c.get(f"/api/cases/{case}/statements?limit=500").json()
+    assert len(every) >= 12
+    # reviews scattered through the case: the pages merge them with the machine statements
+    for st in every[1::3]:
+        r = c.post(
+            f"/api/cases/{case}/statements/{st['id']}/review",
+            json={"action": "accepted"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert r.status_code == 200
+    for path in (f"/api/cases/{case}/statements", f"/api/cases/{case}/timeline"):
+        whole = tiles(c, path, 500)
+        assert len(whole) == len(every) and len(set(whole)) == len(whole)
+        for size in (1, 2, 5):
+            assert tiles(c, path, size) == whole, (path, size)
+    html = c.get(f"/cases/{case}/statements").text
+    assert f"{len(every)} statements" in html  # counted from the aggregate, less and plus the reviewed
+    demands = c.get(f"/api/cases/{case}/statements?kind=demand&limit=500").json()
+    html = c.get(f"/cases/{case}/statements?kind=demand").text
+    assert f"{len(demands)} statement" in html
+
+
 def test_a_slow_aggregate_is_served_as_it_stands_and_rebuilt_behind(served: Served) -> None:
     case = case_with(served, STORY)
     scope = Scope(case, alice_id(served))

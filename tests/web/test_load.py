@@ -148,3 +148,19 @@ def test_reads_exports_and_downloads_are_audited(served: Served) -> None:
     assert export["records"]["format"] == "csv" and "kind=demand" in export["records"]["query"]
     assert all(e["address"] == "127.0.0.1" and e["status"] == 200 for e in events[:3])
     assert list(verify(served.store)) == []
+
+
+def test_the_audit_page_pages_back_through_every_event(served: Served) -> None:
+    c, _ = signed_in(served.url, "alice")
+    for n in range(130):
+        assert c.get(f"/?visit={n}").status_code == 200
+    root, _ = signed_in(served.url, "root")
+    first = root.get("/admin/audit?user=alice")
+    assert first.status_code == 200 and "100 events" in first.text
+    m = re.search(r'href="/admin/audit\?user=alice&amp;before=(\d+)"', first.text)
+    assert m, "a full page links to the older events, keeping the filter"
+    older = root.get(f"/admin/audit?user=alice&before={m.group(1)}").text
+    shown = re.findall(r"visit=(\d+)", first.text + older)
+    # each of her 130 visits once, newest first across the two pages
+    assert [int(v) for v in shown] == list(range(129, -1, -1))
+    assert "older events" not in older

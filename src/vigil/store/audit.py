@@ -65,10 +65,13 @@ def events(
     user: str | None = None,
     case_id: int | None = None,
     since: str | None = None,
+    before: int | None = None,
     limit: int = 1000,
 ) -> list[AuditEvent]:
-    """The newest events first, under the filters."""
+    """The newest events first, under the filters; `before`: only those older than this id."""
     q = select(AuditEvent)
+    if before is not None:
+        q = q.where(AuditEvent.id < before)
     if user:
         q = q.where(AuditEvent.user_name == user)
     if case_id is not None:

@@ -10,6 +10,7 @@ covered by a digest of their rows.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ from vigil.capture import custody
 from vigil.store.tables import Case, CaseCapture, CaseMember, Chained, Checkpoint, User
 
 HEAD_FILE = "checkpoint"
+HEAD_SIZE = 128  # bytes: the head line padded, so each write covers the last one whole
 # account columns that change with every sign-in attempt: not part of what an account is
 VOLATILE = frozenset({"failed_logins", "locked_until", "attempt_seq", "totp_last_step"})
 GUARDED: tuple[type[Any], ...] = (User, Case, CaseMember, CaseCapture)
@@ -115,19 +117,35 @@ def watch(sessions: sessionmaker[Session], root: Path) -> None:
 
 
 def record_head(root: Path, cp_id: int, row_hash: str) -> None:
-    """Keep the newest checkpoint's id and hash outside the database (never move it backwards)."""
-    path = root / HEAD_FILE
-    current = read_head(root)
-    if current is not None and current[0] >= cp_id:
-        return
-    tmp = path.with_name(f".{HEAD_FILE}.{os.getpid()}.{cp_id}")
-    tmp.write_text(json.dumps({"id": cp_id, "row_hash": row_hash}) + "\n")
-    os.replace(tmp, path)
+    """Keep the newest checkpoint's id and hash outside the database (never move it backwards).
+
+    Written in place, one short line padded to a fixed size, under a lock across processes: every
+    commit that checkpoints writes it, and a rename over the old file cost each of them a forced
+    flush of the new one's data (ext4 does that for a replace-by-rename)."""
+    line = (json.dumps({"id": cp_id, "row_hash": row_hash}).ljust(HEAD_SIZE - 1) + "\n").encode()
+    fd = os.open(root / HEAD_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        current = _parse_head(os.pread(fd, 4096, 0))
+        if current is not None and current[0] >= cp_id:
+            return
+        os.pwrite(fd, line, 0)
+        if os.fstat(fd).st_size > len(line):
+            os.ftruncate(fd, len(line))
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def read_head(root: Path) -> tuple[int, str] | None:
     try:
-        data = json.loads((root / HEAD_FILE).read_text())
-        return int(data["id"]), str(data["row_hash"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return _parse_head((root / HEAD_FILE).read_bytes())
+    except OSError:
+        return None
+
+
+def _parse_head(data: bytes) -> tuple[int, str] | None:
+    try:
+        got = json.loads(data)
+        return int(got["id"]), str(got["row_hash"])
+    except (ValueError, KeyError, TypeError):
         return None

@@ -92,8 +92,21 @@ def actors(session: Session, digest_id: int, offset: int, limit: int) -> list[Di
 
 
 def actor_count(session: Session, digest_id: int) -> int:
+    """From the build's summary (counting tens of thousands of rows on every page costs more)."""
+    known = summary(session, digest_id).get("actors")
+    if isinstance(known, int):
+        return known
     q = select(func.count()).select_from(DigestActor).where(DigestActor.digest_id == digest_id)
     return int(session.scalar(q) or 0)
+
+
+def actor_names(session: Session, digest_id: int, limit: int, speakers: bool) -> list[str]:
+    """The names of the highest-ranked actors (only those who said something, with `speakers`):
+    a menu needs the names, not the whole rows."""
+    q = select(DigestActor.name).where(DigestActor.digest_id == digest_id)
+    if speakers:
+        q = q.where(DigestActor.said > 0)
+    return list(session.scalars(q.order_by(DigestActor.rank).limit(limit)))
 
 
 def actor(session: Session, digest_id: int, key: str) -> DigestActor | None:
@@ -122,11 +135,17 @@ def names_of(session: Session, digest_id: int, keys: Iterable[str]) -> list[str]
 def items(
     session: Session, digest_id: int, part: str, status: str | None, offset: int, limit: int
 ) -> list[dict[str, Any]]:
+    return [json.loads(p) for p in payloads(session, digest_id, part, status, offset, limit)]
+
+
+def payloads(
+    session: Session, digest_id: int, part: str, status: str | None, offset: int, limit: int
+) -> list[str]:
+    """A page of items as the JSON they were stored as: the API sends them on without decoding."""
     q = select(DigestItem.payload).where(DigestItem.digest_id == digest_id, DigestItem.part == part)
     if status:
         q = q.where(DigestItem.status == status)
-    rows = session.scalars(q.order_by(DigestItem.position).offset(offset).limit(limit))
-    return [json.loads(p) for p in rows]
+    return list(session.scalars(q.order_by(DigestItem.position).offset(offset).limit(limit)))
 
 
 def status_counts(session: Session, digest_id: int, part: str) -> dict[str, int]:

@@ -48,7 +48,7 @@ from vigil.web import queries
 from vigil.web.queries import Scope, StatementView, case_statements
 
 ACTORS, MONITOR, STATEMENTS = "actors", "monitor", "statements"
-SHAPE = 3  # the aggregates' layout: a change of it rebuilds them all
+SHAPE = 4  # the aggregates' layout: a change of it rebuilds them all
 QUICK = 0.5  # seconds: an aggregate built faster than this is rebuilt before it is read
 log = logging.getLogger("vigil.aggregates")
 _locks: dict[tuple[int, str, str], threading.Lock] = {}
@@ -67,13 +67,11 @@ def version(s: Session, scope: Scope, part: str) -> str:
     and for the tracker also a review, a decision, an event, and the day (deadlines pass)."""
 
     def mx(col: Any) -> Any:
-        return s.scalar(select(func.max(col)))
+        return select(func.max(col)).scalar_subquery()
 
     held = select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == scope.case_id)
-    parts: list[Any] = [
-        __version__,
-        SHAPE,
-        s.scalar(held),
+    cols: list[Any] = [
+        held.scalar_subquery(),
         mx(Document.id),
         mx(StatementRow.id),
         mx(ActorMerge.id),
@@ -82,7 +80,11 @@ def version(s: Session, scope: Scope, part: str) -> str:
     if part == MONITOR:
         reviewed = select(func.max(Review.id)).where(Review.case_id == scope.case_id)
         decided = select(func.max(TrackerChange.id)).where(TrackerChange.case_id == scope.case_id)
-        parts += [s.scalar(reviewed), s.scalar(decided), mx(EventRow.id), dt.date.today().isoformat()]
+        cols += [reviewed.scalar_subquery(), decided.scalar_subquery(), mx(EventRow.id)]
+    # one statement, not one per figure: a page checks this on every read
+    parts: list[Any] = [__version__, SHAPE, *s.execute(select(*cols)).one()]
+    if part == MONITOR:
+        parts.append(dt.date.today().isoformat())
     return json.dumps(parts)
 
 
@@ -190,6 +192,7 @@ def build_actors(s: Session, scope: Scope) -> digest.Built:
         )
         spelled.update((n, a.id) for n in [a.name, *a.aliases])
     out.names = sorted({(fold(n), n, k) for n, k in spelled if fold(n)})
+    out.summary = {"actors": len(out.actors)}
     return out
 
 
@@ -233,7 +236,8 @@ def build_statements(s: Session, scope: Scope) -> digest.Built:
         r["position"] = i
     for i, r in enumerate(sorted(place, key=date_key)):
         r["chrono"] = i
-    return digest.Built(summary={"total": len(place)}, statements=place)
+    kinds = dict(Counter(r["kind"] for r in place))
+    return digest.Built(summary={"total": len(place), "kinds": kinds}, statements=place)
 
 
 def date_key(r: dict[str, Any]) -> tuple[Any, ...]:
@@ -334,6 +338,13 @@ def actor_page(st: Store, scope: Scope, offset: int, limit: int) -> tuple[list[A
         return [view(r) for r in digest.actors(s, did, offset, limit)], digest.actor_count(s, did)
 
 
+def actor_names(st: Store, scope: Scope, limit: int, speakers: bool = False) -> list[str]:
+    """The names of the case's highest-ranked actors, sorted, for a menu."""
+    did = ensure(st, scope, ACTORS)
+    with st.reads() as s:
+        return sorted(set(digest.actor_names(s, did, limit, speakers)))
+
+
 def actor(st: Store, scope: Scope, key: str) -> ActorView | None:
     did = ensure(st, scope, ACTORS)
     with st.reads() as s:
@@ -356,13 +367,21 @@ def filter_names(st: Store, scope: Scope, params: dict[str, str]) -> dict[str, s
 
 
 def statement_page(
-    st: Store, scope: Scope, params: dict[str, str], offset: int, limit: int, order: str = "place"
+    st: Store,
+    scope: Scope,
+    params: dict[str, str],
+    offset: int,
+    limit: int,
+    order: str = "place",
+    count: bool = True,
 ) -> tuple[list[StatementView], int]:
-    """A page of the case's statements under the filters, through its statement aggregate."""
+    """A page of the case's statements under the filters, through its statement aggregate, and how
+    many there are (0 when `count` is False: the API shows no total)."""
     names = filter_names(st, scope, params)
     index = ensure(st, scope, STATEMENTS)
     with st.reads() as s:
-        return queries.statement_page(s, scope, index, params, offset, limit, order, names)
+        kinds = digest.summary(s, index).get("kinds")
+        return queries.statement_page(s, scope, index, params, offset, limit, order, names, kinds, count)
 
 
 def actors_named(st: Store, scope: Scope, name: str) -> list[ActorView]:
@@ -387,6 +406,13 @@ def items(
     did = ensure(st, scope, MONITOR)
     with st.reads() as s:
         return digest.items(s, did, part, status, offset, limit), digest.status_counts(s, did, part)
+
+
+def payloads(st: Store, scope: Scope, part: str, status: str | None, offset: int, limit: int) -> str:
+    """A page of tracker items or contested claims as one JSON array, built from the stored JSON."""
+    did = ensure(st, scope, MONITOR)
+    with st.reads() as s:
+        return "[" + ",".join(digest.payloads(s, did, part, status, offset, limit)) + "]"
 
 
 def has_item(st: Store, scope: Scope, item: str) -> bool:

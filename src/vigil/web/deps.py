@@ -102,14 +102,13 @@ StoreDep = Annotated[Store, Depends(store_of)]
 
 def member(s: Session, who: Identity, case_id: int, write: bool = False) -> tuple[Case, str, queries.Scope]:
     """The case, the user's role in it and what they may see of it; 404 to anyone outside."""
-    user = s.get(User, who[0])
-    assert user is not None
-    found = queries.membership(s, user, case_id)
+    user_id, _, global_role, _ = who  # as `identity` read it at the start of this request
+    found = queries.membership(s, user_id, case_id)
     if found is None:
         raise HTTPException(404, "not found")
-    if write and (found[1] not in queries.WRITE_ROLES or user.role == "viewer"):
+    if write and (found[1] not in queries.WRITE_ROLES or global_role == "viewer"):
         raise HTTPException(403, "your role in this case is read-only")
-    return found[0], found[1], queries.scope_for(s, case_id, user.id)
+    return found[0], found[1], queries.scope_for(s, case_id, user_id)
 
 
 def page(request: Request, name: str, who: Identity | None, **ctx: Any) -> HTMLResponse:

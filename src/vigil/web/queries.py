@@ -53,12 +53,12 @@ def _visible(q: Any, scope: Scope) -> Any:
     return q.where(CaseCapture.capture_id.not_in(scope.hidden)) if scope.hidden else q
 
 
-def membership(session: Session, user: User, case_id: int) -> tuple[Case, str] | None:
+def membership(session: Session, user_id: int, case_id: int) -> tuple[Case, str] | None:
     """The case and the user's role in it, or None (which the app answers with 404)."""
     row = session.execute(
         select(Case, CaseMember.role)
         .join(CaseMember, CaseMember.case_id == Case.id)
-        .where(Case.id == case_id, CaseMember.user_id == user.id)
+        .where(Case.id == case_id, CaseMember.user_id == user_id)
     ).first()
     return (row[0], row[1]) if row else None
 
@@ -117,9 +117,10 @@ def source_with_bytes(session: Session, case_id: int, sha: str) -> int | None:
     )
 
 
-def source_count(session: Session, scope: Scope) -> int:
-    q = select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == scope.case_id)
-    return int(session.scalar(_visible(q, scope)) or 0)
+def source_count(session: Session, scope: Scope, cap: int | None = None) -> int:
+    """How many sources the member sees in the case (at most `cap`: enough to know a menu is too long)."""
+    q = _visible(select(CaseCapture.capture_id).where(CaseCapture.case_id == scope.case_id), scope)
+    return int(session.scalar(select(func.count()).select_from(q.limit(cap).subquery())) or 0)
 
 
 def sources(
@@ -375,14 +376,18 @@ def statement_page(
     limit: int,
     order: str = "place",
     names: dict[str, set[str]] | None = None,
+    kinds: dict[str, int] | None = None,
+    count: bool = True,
 ) -> tuple[list[StatementView], int]:
-    """One page of the case's statements under the filters, and how many there are (at most
-    COUNT_CAP + 1: "more than COUNT_CAP").
+    """One page of the case's statements under the filters, and how many there are (a filtered
+    count stops at COUNT_CAP + 1: "more than COUNT_CAP").
 
     `index`: the case's statement aggregate (`aggregates.ensure(…, STATEMENTS)`); `names`: for a
-    speaker or target filter, every name of the actors it names (from the actor list). Statements
-    no one has reviewed are filtered, counted and paged by the aggregate's indexes; reviewed ones
-    (few) are read whole and filtered as reviewed, then the two are merged in order."""
+    speaker or target filter, every name of the actors it names (from the actor list); `kinds`:
+    the aggregate's statements by kind, which count an unfiltered page without reading its rows;
+    `count` False: the caller shows no count (the total is then 0). Statements no one has reviewed
+    are filtered, counted and paged by the aggregate's indexes; reviewed ones (few) are read whole
+    and filtered as reviewed, then the two are merged in order."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     names = names or {}
     D = DigestStatement
@@ -392,21 +397,14 @@ def statement_page(
     machine = _digest_filters(machine, params, dialect, names)
     if params.get("reviewed") == "yes":
         machine = machine.where(D.id.is_(None))
-    counted = machine.with_only_columns(D.id).limit(COUNT_CAP + 1).subquery()
-    total = int(session.scalar(select(func.count()).select_from(counted)) or 0)
-    keys = session.execute(
-        machine.order_by(D.chrono if order == "date" else D.position).limit(offset + limit)
-    )
-    merged: list[tuple[tuple[Any, ...], int | StatementView]] = [
-        ((w is None, (w or "").startswith("--"), w or "", d, p) if order == "date" else (d, p, sid), sid)
-        for sid, d, p, w in keys
-    ]
+    total = _machine_total(session, scope, index, machine, params, kinds) if count else 0
+    done: list[StatementView] = []
     if params.get("reviewed") != "no":
         done = [v for v in reviewed_views(session, scope) if matches(v, params, names)]
-        merged += [(by_date(v) if order == "date" else by_place(v), v) for v in done]
         total += len(done)
-    merged.sort(key=lambda kv: kv[0])
-    chosen = [v for _, v in merged[offset : offset + limit]]
+    chosen = _merged_page(
+        session, machine.order_by(D.chrono if order == "date" else D.position), done, order, offset, limit
+    )
     wanted = [v for v in chosen if isinstance(v, int)]
     found = {v.id: v for v in _views(session, scope, _rows_of(session, index, wanted))}
     return [
@@ -414,6 +412,58 @@ def statement_page(
         for v in chosen
         if not isinstance(v, int) or v in found
     ], total
+
+
+Keyed = tuple[tuple[Any, ...], int | StatementView]
+
+
+def _merged_page(
+    session: Session, machine: Any, done: list[StatementView], order: str, offset: int, limit: int
+) -> list[int | StatementView]:
+    """Rows `offset` to `offset + limit` of the machine statements (ids, in `machine`'s order) merged
+    with the reviewed ones (views). At most len(done) reviewed ones come before the page, so the
+    first offset - len(done) machine rows surely do too: the database skips them, not Python."""
+    reviewed: list[Keyed] = [(by_date(v) if order == "date" else by_place(v), v) for v in done]
+    skip = max(0, offset - len(done))
+    fetched = _keyed(session, machine.offset(skip).limit(offset + limit - skip), order)
+    if skip and not fetched:  # past the machine rows: where the page starts needs them all
+        skip, fetched = 0, _keyed(session, machine.limit(offset + limit), order)
+    before = [kv for kv in reviewed if kv[0] < fetched[0][0]] if skip else []
+    rest = sorted(
+        fetched + [kv for kv in reviewed if skip == 0 or kv[0] >= fetched[0][0]], key=lambda kv: kv[0]
+    )
+    start = offset - skip - len(before)  # the page's place in `rest`
+    return [v for _, v in rest[start : start + limit]]
+
+
+def _keyed(session: Session, q: Any, order: str) -> list[Keyed]:
+    return [
+        ((w is None, (w or "").startswith("--"), w or "", d, p) if order == "date" else (d, p, sid), sid)
+        for sid, d, p, w in session.execute(q)
+    ]
+
+
+FILTERS = ("q", "speaker", "target", "source", "since", "until")  # beyond kind and review state
+
+
+def _machine_total(
+    session: Session,
+    scope: Scope,
+    index: int,
+    machine: Any,
+    params: dict[str, str],
+    kinds: dict[str, int] | None,
+) -> int:
+    """How many unreviewed statements the page's filters keep: by kind from the aggregate's counts,
+    less the reviewed ones among them (few), else counted by index up to the cap."""
+    D = DigestStatement
+    if kinds is not None and params.get("reviewed") != "yes" and not any(params.get(k) for k in FILTERS):
+        kind = params.get("kind")
+        whole = kinds.get(kind, 0) if kind else sum(kinds.values())
+        held = select(func.count()).where(D.digest_id == index, D.statement_id.in_(case_reviews(scope)))
+        return whole - int(session.scalar(held.where(D.kind == kind) if kind else held) or 0)
+    counted = machine.with_only_columns(D.id).limit(COUNT_CAP + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(counted)) or 0)
 
 
 def _rows_of(session: Session, index: int, ids: list[int]) -> list[Any]:

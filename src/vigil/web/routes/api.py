@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from vigil.store.tables import Document, User
 from vigil.web import aggregates, auditing, queries
 from vigil.web.capturing import do_capture
-from vigil.web.deps import API_LIMIT, Id, Limit, Offset, Part, StoreDep, Who, member, templates
+from vigil.web.deps import Id, Limit, Offset, Part, StoreDep, Who, member, templates
 from vigil.web.present import precision, source_json, statement_json, timeline
 from vigil.web.routes.cases import make_case
 from vigil.web.routes.sources import original_response, restrict_source, source_context
@@ -112,7 +112,7 @@ def api_statements(
     params = {k: request.query_params.get(k, "") for k in FILTERS}
     with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-    rows, _ = aggregates.statement_page(st, scope, params, max(offset, 0), min(max(limit, 1), API_LIMIT))
+    rows, _ = aggregates.statement_page(st, scope, params, offset, limit, count=False)
     return [statement_json(v) for v in rows]
 
 
@@ -172,9 +172,7 @@ def api_timeline(
     # The case's statements grouped by date, each date with its precision; rejected ones left out.
     with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-    page_rows, _ = aggregates.statement_page(
-        st, scope, {}, max(offset, 0), min(max(limit, 1), API_LIMIT), order="date"
-    )
+    page_rows, _ = aggregates.statement_page(st, scope, {}, offset, limit, order="date", count=False)
     rows = [v for v in page_rows if v.status != "rejected"]
     return [
         {"date": g, "precision": precision(g), "statements": [statement_json(v) for v in vs]}

@@ -122,8 +122,7 @@ def source_page(request: Request, who: Who, st: StoreDep, case_id: Id, capture_i
     with st.reads() as s:
         ctx = source_context(s, who, case_id, capture_id)
     auditing.note_records(request, statements=[v.id for v in ctx["statements"]])
-    known, _ = aggregates.actor_page(st, ctx["scope"], 0, ACTOR_MENU)  # the edit fields' suggestions
-    names = sorted({a.name for a in known})
+    names = aggregates.actor_names(st, ctx["scope"], ACTOR_MENU)  # the edit fields' suggestions
     return page(request, "source.html", who, notice=request.query_params.get("notice"), names=names, **ctx)
 
 

@@ -240,11 +240,15 @@ def statements_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_
             return export_response(s, who, case_id, rows, fmt)
     with st.reads() as s:
         case, role, scope = member(s, who, case_id)
-    speakers, _ = aggregates.actor_page(st, scope, 0, SPEAKER_MENU)
+    speakers = aggregates.actor_names(st, scope, SPEAKER_MENU, speakers=True)
     start = (max(page_no, 1) - 1) * PAGE_SIZE
     rows, total = aggregates.statement_page(st, scope, params, start, PAGE_SIZE)
     with st.reads() as s:
-        srcs = queries.sources(s, scope) if queries.source_count(s, scope) <= SOURCE_MENU else []
+        srcs = (
+            queries.sources(s, scope)
+            if queries.source_count(s, scope, SOURCE_MENU + 1) <= SOURCE_MENU
+            else []
+        )
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     return page(
         request,
@@ -257,7 +261,7 @@ def statements_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_
         page_no=max(page_no, 1),
         pages=max(1, -(-total // PAGE_SIZE)),
         params=params,
-        speakers=sorted({a.name for a in speakers if a.said}),
+        speakers=speakers,
         sources=srcs,
         query=query,
     )
