@@ -26,7 +26,7 @@ import httpx
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_store import DOCS, fill, throwaway_postgres
+from bench_store import DOCS, fill, settle, throwaway_postgres
 
 from vigil.capture.custody import now
 from vigil.store.db import Store, open_store
@@ -36,7 +36,9 @@ from vigil.web.auth import add_user
 
 CLIENTS = int(os.environ.get("VIGIL_BENCH_CLIENTS", "20"))
 SECONDS = float(os.environ.get("VIGIL_BENCH_SECONDS", "60"))
-WORKERS = int(os.environ.get("VIGIL_BENCH_WORKERS", "2"))
+# worker processes: several per core, so that the kernel, not the luck of which worker accepted
+# which client's connection, shares the cores out (one process uses at most one core)
+WORKERS = int(os.environ.get("VIGIL_BENCH_WORKERS", str(4 * (os.cpu_count() or 1))))
 PASSWORD = "load test passphrase 1"
 PAGES = {
     "cases": "/",
@@ -81,7 +83,9 @@ def build(store: Store) -> int:
             ensure_blob(s, doc.blob_sha256, len(doc.text), "text/plain")
             cap = append(s, _capture(doc.blob_sha256, len(doc.text)))
             s.add(CaseCapture(case_id=case.id, capture_id=cap.id, added_by=user.id, added_at=now()))
-        return case.id
+        case_id = case.id
+    settle(store)
+    return case_id
 
 
 def _capture(sha: str, size: int) -> Capture:
@@ -228,11 +232,13 @@ def measure(name: str, root: Path, url: str) -> None:
 
 
 def main() -> int:
-    reuse = os.environ.get("VIGIL_BENCH_REUSE")  # a SQLite store this script built before: skip building
+    # a store this script's `build` made before (its home, and its database URL unless SQLite's own)
+    reuse = os.environ.get("VIGIL_BENCH_REUSE")
     if reuse:
-        proc, base = serve(Path(reuse), f"sqlite:///{reuse}/vigil.db")
+        url = os.environ.get("VIGIL_BENCH_REUSE_URL") or f"sqlite:///{reuse}/vigil.db"
+        proc, base = serve(Path(reuse), url)
         try:
-            report("sqlite", *run(base, 1))
+            report(url.split(":", 1)[0].split("+")[0], *run(base, 1))
         finally:
             proc.terminate()
             proc.wait(30)

@@ -6,9 +6,11 @@ Articles here are invented (Valdoria, Kordovia); every page is read over HTTP fr
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from tests.web.conftest import Served, finished_job, job_of
@@ -19,8 +21,9 @@ from vigil.connect.alerts import Rule
 from vigil.store import cases, watch
 from vigil.store.records import record_capture
 from vigil.store.tables import Digest, Job, User
-from vigil.web import aggregates
+from vigil.web import aggregates, queries
 from vigil.web.queries import Scope
+from vigil.web.routes import statements
 
 STORY = (
     "Valdoria frees detained reporters\n\n"
@@ -147,6 +150,30 @@ def test_pages_of_reviewed_and_machine_statements_tile_the_whole_in_both_orders(
     demands = c.get(f"/api/cases/{case}/statements?kind=demand&limit=500").json()
     html = c.get(f"/cases/{case}/statements?kind=demand").text
     assert f"{len(demands)} statement" in html
+
+
+def test_a_word_filter_stops_counting_at_the_cap_and_pages_on(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    monkeypatch.setattr(statements, "PAGE_SIZE", 2)
+    case = case_with(served, *(story(n) for n in range(4)))
+    c, _ = signed_in(served.url, "alice")
+    every = c.get(f"/api/cases/{case}/statements?limit=500").json()
+    words = c.get(f"/api/cases/{case}/statements?q=prisoner&limit=500").json()
+    assert len(every) > 3 and len(words) > 3
+    whole = c.get(f"/cases/{case}/statements").text
+    assert f"{len(every)} statements" in whole and "more than" not in whole  # unfiltered: exact
+    first = c.get(f"/cases/{case}/statements?q=prisoner").text
+    assert "more than 3 statements" in first and " of " not in first.split("page 1")[1][:10]
+    assert "page_no=2" in first  # a stopped count still lets the reader page on
+    seen = []
+    for n in range(1, 10):
+        page = c.get(f"/cases/{case}/statements?q=prisoner&page_no={n}").text
+        seen += re.findall(r'data-statement="(\d+)"', page)
+        if f"page_no={n + 1}" not in page:
+            break
+    assert sorted(map(int, seen)) == sorted(st["id"] for st in words)
 
 
 def test_a_slow_aggregate_is_served_as_it_stands_and_rebuilt_behind(served: Served) -> None:

@@ -60,6 +60,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 
+def _reader(engine: Engine) -> Engine:
+    """The engine `Store.reads` sessions use. On PostgreSQL each of their statements runs on its own
+    (autocommit): at READ COMMITTED a transaction gives a reader nothing more, and BEGIN and ROLLBACK
+    cost two round trips for every read session, several per page."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{READ_ONLY: True}, isolation_level="AUTOCOMMIT")
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def _refuse_writes(session: Session, _ctx: Any, _instances: Any) -> None:
+    """A read session never writes (on PostgreSQL it would commit at once): writes go through
+    `Store.sessions`."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read session was asked to write; use Store.sessions")
+
+
 def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -101,5 +117,6 @@ def open_store(root: Path | None = None, url: str | None = None) -> Store:
 
     sessions = sessionmaker(engine, expire_on_commit=False)
     checkpoint.watch(sessions, root)
-    reads = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    reads = sessionmaker(_reader(engine), expire_on_commit=False, autoflush=False)
+    event.listen(reads, "before_flush", _refuse_writes)
     return Store(root=root, engine=engine, blobs=BlobStore(root), sessions=sessions, reads=reads)

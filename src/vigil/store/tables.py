@@ -635,7 +635,9 @@ class DigestStatement(Base):
 Index("ix_digest_statements_place", DigestStatement.digest_id, DigestStatement.position)
 Index("ix_digest_statements_date", DigestStatement.digest_id, DigestStatement.chrono)
 Index("ix_digest_statements_kind", DigestStatement.digest_id, DigestStatement.kind, DigestStatement.position)
-Index("ix_digest_statements_id", DigestStatement.digest_id, DigestStatement.statement_id)
+Index(
+    "ix_digest_statements_id", DigestStatement.digest_id, DigestStatement.statement_id, DigestStatement.kind
+)
 Index("ix_digests_case", Digest.case_id, Digest.scope, Digest.part)
 Index("ix_digest_actors_rank", DigestActor.digest_id, DigestActor.rank)
 Index("ix_digest_actors_key", DigestActor.digest_id, DigestActor.key)

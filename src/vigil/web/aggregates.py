@@ -45,7 +45,7 @@ from vigil.store.tables import (
 )
 from vigil.store.tables import Judgement as JudgementRow
 from vigil.web import queries
-from vigil.web.queries import Scope, StatementView, case_statements
+from vigil.web.queries import Scope, case_statements
 
 ACTORS, MONITOR, STATEMENTS = "actors", "monitor", "statements"
 SHAPE = 4  # the aggregates' layout: a change of it rebuilds them all
@@ -123,7 +123,9 @@ def _rebuild(st: Store, scope: Scope, part: str) -> int:
             built = BUILDERS[part](s, scope)
             seconds = time.perf_counter() - t0
         with st.sessions.begin() as s:
-            return digest.replace(s, scope.case_id, key, part, wanted, seconds, built)
+            did = digest.replace(s, scope.case_id, key, part, wanted, seconds, built)
+        digest.analyze(st.engine, part)
+        return did
 
 
 def _behind(st: Store, scope: Scope, part: str) -> None:
@@ -374,7 +376,7 @@ def statement_page(
     limit: int,
     order: str = "place",
     count: bool = True,
-) -> tuple[list[StatementView], int]:
+) -> queries.Found:
     """A page of the case's statements under the filters, through its statement aggregate, and how
     many there are (0 when `count` is False: the API shows no total)."""
     names = filter_names(st, scope, params)
@@ -415,13 +417,30 @@ def payloads(st: Store, scope: Scope, part: str, status: str | None, offset: int
         return "[" + ",".join(digest.payloads(s, did, part, status, offset, limit)) + "]"
 
 
+@dataclass
+class Glance:
+    """What the dashboard shows, read from one build of the monitor aggregate."""
+
+    summary: dict[str, Any]
+    counts: dict[str, int]
+    overdue: list[dict[str, Any]]
+    open_items: list[dict[str, Any]]
+    contested: list[dict[str, Any]]
+
+
+def glance(st: Store, scope: Scope, limit: int) -> Glance:
+    did = ensure(st, scope, MONITOR)
+    with st.reads() as s:
+        return Glance(
+            digest.summary(s, did),
+            digest.status_counts(s, did, "tracker"),
+            digest.items(s, did, "tracker", "overdue", 0, limit),
+            digest.items(s, did, "tracker", "open", 0, limit),
+            digest.items(s, did, "contested", None, 0, 5),
+        )
+
+
 def has_item(st: Store, scope: Scope, item: str) -> bool:
     did = ensure(st, scope, MONITOR)
     with st.reads() as s:
         return digest.has_item(s, did, "tracker", item)
-
-
-def summary(st: Store, scope: Scope) -> dict[str, Any]:
-    did = ensure(st, scope, MONITOR)
-    with st.reads() as s:
-        return digest.summary(s, did)

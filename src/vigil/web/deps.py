@@ -39,11 +39,12 @@ Part = Literal["page", "warc", "screenshot"]
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
-def howmany(n: int, noun: str, plural: str | None = None) -> str:
-    """ "1 statement", "3 statements", "more than 10,000 statements" (a count that stopped at its cap)."""
+def howmany(n: int, noun: str, plural: str | None = None, exact: bool = True) -> str:
+    """ "1 statement", "3 statements", "more than 1,000 statements" (`exact` False: a count that
+    stopped there)."""
     many = plural or f"{noun}s"
-    if n > queries.COUNT_CAP:
-        return f"more than {queries.COUNT_CAP:,} {many}"
+    if not exact:
+        return f"more than {n:,} {many}"
     return counted(n, noun, many)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, defer
@@ -17,6 +17,7 @@ from vigil.store.tables import (
     Case,
     CaseCapture,
     CaseMember,
+    Digest,
     DigestStatement,
     Document,
     Review,
@@ -168,7 +169,11 @@ def reviewed_counts(session: Session, scope: Scope, doc_ids: list[int]) -> dict[
 
 
 def kind_counts(session: Session, index: int) -> dict[str, int]:
-    """The case's machine statements by kind, from its statement aggregate."""
+    """The case's machine statements by kind, from its statement aggregate (counted when it was built)."""
+    built = session.get(Digest, index)
+    known = json.loads(built.summary).get("kinds") if built is not None else None
+    if isinstance(known, dict):
+        return {k: int(n) for k, n in known.items()}
     D = DigestStatement
     q = select(D.kind, func.count()).where(D.digest_id == index).group_by(D.kind)
     return {k: int(n) for k, n in session.execute(q)}
@@ -364,7 +369,16 @@ def by_place(v: StatementView) -> tuple[Any, ...]:
     return (v.document_id, v.span[0], v.id)
 
 
-COUNT_CAP = 10_000  # beyond this a filtered count says "more than", rather than count every row
+COUNT_CAP = 1_000  # beyond this a filtered count says "more than", rather than count every match
+
+
+class Found(NamedTuple):
+    """A page of statements and how many the filters keep: `exact` False when counting stopped at
+    COUNT_CAP (then `total` is where it stopped: "more than")."""
+
+    rows: list[StatementView]
+    total: int
+    exact: bool = True
 
 
 def statement_page(
@@ -378,9 +392,9 @@ def statement_page(
     names: dict[str, set[str]] | None = None,
     kinds: dict[str, int] | None = None,
     count: bool = True,
-) -> tuple[list[StatementView], int]:
+) -> Found:
     """One page of the case's statements under the filters, and how many there are (a filtered
-    count stops at COUNT_CAP + 1: "more than COUNT_CAP").
+    count stops at COUNT_CAP: "more than COUNT_CAP").
 
     `index`: the case's statement aggregate (`aggregates.ensure(…, STATEMENTS)`); `names`: for a
     speaker or target filter, every name of the actors it names (from the actor list); `kinds`:
@@ -397,7 +411,7 @@ def statement_page(
     machine = _digest_filters(machine, params, dialect, names)
     if params.get("reviewed") == "yes":
         machine = machine.where(D.id.is_(None))
-    total = _machine_total(session, scope, index, machine, params, kinds) if count else 0
+    total, exact = _machine_total(session, scope, index, machine, params, kinds) if count else (0, True)
     done: list[StatementView] = []
     if params.get("reviewed") != "no":
         done = [v for v in reviewed_views(session, scope) if matches(v, params, names)]
@@ -407,11 +421,12 @@ def statement_page(
     )
     wanted = [v for v in chosen if isinstance(v, int)]
     found = {v.id: v for v in _views(session, scope, _rows_of(session, index, wanted))}
-    return [
+    rows = [
         v if isinstance(v, StatementView) else found[v]
         for v in chosen
         if not isinstance(v, int) or v in found
-    ], total
+    ]
+    return Found(rows, total, exact)
 
 
 Keyed = tuple[tuple[Any, ...], int | StatementView]
@@ -453,17 +468,19 @@ def _machine_total(
     machine: Any,
     params: dict[str, str],
     kinds: dict[str, int] | None,
-) -> int:
+) -> tuple[int, bool]:
     """How many unreviewed statements the page's filters keep: by kind from the aggregate's counts,
-    less the reviewed ones among them (few), else counted by index up to the cap."""
+    less the reviewed ones among them (few), else counted by index up to the cap; and whether the
+    figure is the whole count."""
     D = DigestStatement
     if kinds is not None and params.get("reviewed") != "yes" and not any(params.get(k) for k in FILTERS):
         kind = params.get("kind")
         whole = kinds.get(kind, 0) if kind else sum(kinds.values())
         held = select(func.count()).where(D.digest_id == index, D.statement_id.in_(case_reviews(scope)))
-        return whole - int(session.scalar(held.where(D.kind == kind) if kind else held) or 0)
+        return whole - int(session.scalar(held.where(D.kind == kind) if kind else held) or 0), True
     counted = machine.with_only_columns(D.id).limit(COUNT_CAP + 1).subquery()
-    return int(session.scalar(select(func.count()).select_from(counted)) or 0)
+    n = int(session.scalar(select(func.count()).select_from(counted)) or 0)
+    return min(n, COUNT_CAP), n <= COUNT_CAP
 
 
 def _rows_of(session: Session, index: int, ids: list[int]) -> list[Any]:

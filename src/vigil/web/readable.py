@@ -47,5 +47,6 @@ def when(stamp: str | None) -> Markup:
         return Markup(escape(stamp))
     t = (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(UTC)
     iso = t.isoformat(timespec="seconds").replace("+00:00", "Z")
-    shown = f"{t.day} {MONTHS[t.month - 1][:3]} {t.year}, {t:%H:%M} UTC"
-    return Markup('<time datetime="{}" title="{} UTC" data-local>{}</time>').format(iso, iso, shown)
+    shown = f"{t.day} {MONTHS[t.month - 1][:3]} {t.year}, {t.hour:02d}:{t.minute:02d} UTC"
+    # both strings are made here from a parsed time (digits, letters, "-:TZ,"): nothing to escape
+    return Markup(f'<time datetime="{iso}" title="{iso} UTC" data-local>{shown}</time>')

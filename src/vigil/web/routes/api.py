@@ -112,7 +112,7 @@ def api_statements(
     params = {k: request.query_params.get(k, "") for k in FILTERS}
     with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-    rows, _ = aggregates.statement_page(st, scope, params, offset, limit, count=False)
+    rows = aggregates.statement_page(st, scope, params, offset, limit, count=False).rows
     return [statement_json(v) for v in rows]
 
 
@@ -172,7 +172,7 @@ def api_timeline(
     # The case's statements grouped by date, each date with its precision; rejected ones left out.
     with st.reads() as s:
         _, _, scope = member(s, who, case_id)
-    page_rows, _ = aggregates.statement_page(st, scope, {}, offset, limit, order="date", count=False)
+    page_rows = aggregates.statement_page(st, scope, {}, offset, limit, order="date", count=False).rows
     rows = [v for v in page_rows if v.status != "rejected"]
     return [
         {"date": g, "precision": precision(g), "statements": [statement_json(v) for v in vs]}

@@ -62,10 +62,9 @@ def case_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no: Pa
     """A case: its statements by kind and review progress, members, a page of its sources with the
     progress of each, and (for writers) the capture form and sources they may add."""
     with st.reads() as s:
-        _, _, scope = member(s, who, case_id)
+        case, role, scope = member(s, who, case_id)
     index = aggregates.ensure(st, scope, aggregates.STATEMENTS)
     with st.reads() as s:
-        case, role, scope = member(s, who, case_id)
         by_kind = queries.kind_counts(s, index)
         members = s.execute(
             select(User.name, CaseMember.role)

@@ -27,8 +27,38 @@ PAGE = 20  # tracker items and contested claims carry their evidence: a page of 
 DASHBOARD_ITEMS = 10
 
 
-def plot(rows: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
+MAX_BARS = 36  # months, else quarters, else years: a case of many years stays one readable plot
+
+
+def binned(months: list[tuple[str, dict[str, int]]]) -> list[tuple[str, dict[str, int]]]:
+    """The counts per month (or year, for a date known only to the year) gathered into periods
+    long enough that there are at most MAX_BARS of them, if quarters do; else years."""
+    for period in (_month, _quarter, _year):
+        out: dict[str, dict[str, int]] = {}
+        for month, counts in months:
+            into = out.setdefault(period(month), dict.fromkeys(KINDS, 0))
+            for k in KINDS:
+                into[k] += counts.get(k, 0)
+        if len(out) <= MAX_BARS:
+            break
+    return sorted(out.items())
+
+
+def _month(key: str) -> str:
+    return key
+
+
+def _quarter(key: str) -> str:
+    return f"{key[:4]}-Q{(int(key[5:7]) - 1) // 3 + 1}" if len(key) >= 7 and key[5:7].isdigit() else key[:4]
+
+
+def _year(key: str) -> str:
+    return key[:4]
+
+
+def plot(months: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
     """Bars as numbers the template draws as SVG: no script, nothing from outside."""
+    rows = binned(months)
     top = max((sum(c.values()) for _, c in rows), default=0) or 1
     bars = []
     for i, (month, c) in enumerate(rows):
@@ -40,7 +70,7 @@ def plot(rows: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
                 y -= h
     return {
         "bars": bars,
-        "months": [(40 + i * 34, m) for i, (m, _) in enumerate(rows)],
+        "months": [(40 + i * 34, m[2:] if len(m) > 4 else m) for i, (m, _) in enumerate(rows)],
         "top": top,
         "width": 60 + 34 * len(rows),
     }
@@ -55,24 +85,21 @@ def dashboard(request: Request, who: Who, st: StoreDep, case_id: Id) -> HTMLResp
             s.scalar(select(func.count(func.distinct(Review.statement_id))).where(Review.case_id == case_id))
             or 0
         )
-    summary = aggregates.summary(st, scope)
-    overdue, counts = aggregates.items(st, scope, "tracker", "overdue", 0, DASHBOARD_ITEMS)
-    open_items, _ = aggregates.items(st, scope, "tracker", "open", 0, DASHBOARD_ITEMS)
-    claims, _ = aggregates.items(st, scope, "contested", None, 0, 5)
+    seen = aggregates.glance(st, scope, DASHBOARD_ITEMS)
     return page(
         request,
         "dashboard.html",
         who,
         case=case,
         role=role,
-        plot=plot(summary.get("months", [])),
-        total=summary.get("total", 0),
+        plot=plot(seen.summary.get("months", [])),
+        total=seen.summary.get("total", 0),
         reviewed=reviewed,
-        counts=counts,
-        open_items=open_items,
-        overdue=overdue,
-        contested=claims,
-        active=summary.get("active", []),
+        counts=seen.counts,
+        open_items=seen.open_items,
+        overdue=seen.overdue,
+        contested=seen.contested,
+        active=seen.summary.get("active", []),
     )
 
 

@@ -223,7 +223,7 @@ def add_statement(
 
 def filtered(st: Store, scope: queries.Scope, params: dict[str, str]) -> list[queries.StatementView]:
     """Every statement of the case under the filters (for exports)."""
-    return aggregates.statement_page(st, scope, params, 0, EXPORT_LIMIT)[0]
+    return aggregates.statement_page(st, scope, params, 0, EXPORT_LIMIT).rows
 
 
 @router.get("/cases/{case_id}/statements", response_class=HTMLResponse, include_in_schema=False)
@@ -242,7 +242,7 @@ def statements_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_
         case, role, scope = member(s, who, case_id)
     speakers = aggregates.actor_names(st, scope, SPEAKER_MENU, speakers=True)
     start = (max(page_no, 1) - 1) * PAGE_SIZE
-    rows, total = aggregates.statement_page(st, scope, params, start, PAGE_SIZE)
+    found = aggregates.statement_page(st, scope, params, start, PAGE_SIZE)
     with st.reads() as s:
         srcs = (
             queries.sources(s, scope)
@@ -256,10 +256,12 @@ def statements_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_
         who,
         case=case,
         role=role,
-        rows=rows,
-        total=total,
+        rows=found.rows,
+        total=found.total,
+        exact=found.exact,
         page_no=max(page_no, 1),
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=max(1, -(-found.total // PAGE_SIZE)),
+        more=not found.exact and len(found.rows) == PAGE_SIZE,  # a stopped count: go on while pages are full
         params=params,
         speakers=speakers,
         sources=srcs,

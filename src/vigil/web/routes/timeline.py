@@ -10,7 +10,7 @@ from vigil.web.deps import Id, PageNo, StoreDep, Who, member, page
 from vigil.web.present import timeline
 
 router = APIRouter()
-TIMELINE_PAGE = 500
+TIMELINE_PAGE = 100  # statements a page: a long case reads back through its pages
 
 
 @router.get("/cases/{case_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
@@ -19,10 +19,10 @@ def timeline_page(request: Request, who: Who, st: StoreDep, case_id: Id, page_no
     with st.reads() as s:
         case, role, scope = member(s, who, case_id)
     page_no = max(page_no, 1)
-    rows, total = aggregates.statement_page(
+    found = aggregates.statement_page(
         st, scope, {}, (page_no - 1) * TIMELINE_PAGE, TIMELINE_PAGE, order="date"
     )
-    pages = max(1, -(-total // TIMELINE_PAGE))
+    rows, pages = found.rows, max(1, -(-found.total // TIMELINE_PAGE))  # unfiltered: counted exactly
     chunk = [v for v in rows if v.status != "rejected"]
     return page(
         request,

@@ -9,7 +9,8 @@
 
   function select(card, fromArticle) {
     if (!card) return;
-    if (current) current.classList.remove("current");
+    // every card, not only `current`: a card htmx is still settling carries the old one's classes
+    document.querySelectorAll("#panel .st-card.current").forEach((c) => c.classList.remove("current"));
     current = card;
     card.classList.add("current");
     card.focus({preventScroll: true});
@@ -22,7 +23,7 @@
 
   function step(by) {
     const all = cards();
-    const at = current ? all.findIndex((c) => c.id === current.id) : -1;
+    const at = current ? all.findIndex((c) => c.id === current.id) : -1;  // by id: htmx may have replaced it
     select(all[Math.min(Math.max(at + by, 0), all.length - 1)], false);
   }
 
@@ -50,14 +51,17 @@
     if (c && !e.target.closest("button, input, select, summary, a, label")) select(c, false);
   });
 
-  // htmx replaced a card (a review): keep it current, recolour its highlights, keep the scroll
+  // a review came back: recolour its highlights at once, clear the picks
   document.body.addEventListener("vigil:reviewed", (e) => {
-    for (const one of e.detail.value || []) {
-      marks(one.id).forEach((m) => { m.dataset.status = one.status; });
-      const card = document.getElementById(`st-${one.id}`);
-      if (card && current && current.id === card.id) { current = card; card.classList.add("current"); card.focus({preventScroll: true}); }
-    }
+    for (const one of e.detail.value || []) marks(one.id).forEach((m) => { m.dataset.status = one.status; });
     document.querySelectorAll("#panel input.pick:checked").forEach((c) => { c.checked = false; });
+  });
+
+  // htmx has put the new card in place (and given it back its own classes): keep it current
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (!current || document.contains(current)) return;
+    const card = document.getElementById(current.id);
+    if (card) { current = card; card.classList.add("current"); card.focus({preventScroll: true}); }
   });
 
   document.addEventListener("DOMContentLoaded", () => {
