@@ -58,6 +58,23 @@ def append(session: Session, row: T) -> T:
     return row
 
 
+def append_all(session: Session, rows: Sequence[T]) -> Sequence[T]:
+    """Add rows at the end of their tables' chains, in order, with one flush for them all: a
+    document's actors or statements are written together (a flush per row cost more than the rest
+    of writing them). Their ids come in the order they were added, as the chain is read."""
+    for row in rows:
+        model: Any = type(row)
+        row.prev_hash = chain_head(session, model)
+        row.row_hash = custody.chain_hash(row.prev_hash, row.content())
+        session.info["chain_heads"][model.__tablename__] = row.row_hash
+    session.add_all(rows)
+    session.flush()
+    ids = [r.id for r in rows]  # type: ignore[attr-defined]
+    if ids != sorted(ids):
+        raise RuntimeError("rows were given ids out of their chain's order")
+    return rows
+
+
 def chain_head(session: Session, model: Any) -> str:
     """The last hash of a table's chain, read once per transaction after taking the chain's lock.
 
@@ -302,10 +319,9 @@ def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Docu
             created_at=custody.now(),
         ),
     )
-    ids: dict[str, int] = {}
-    for a in result.actors:
-        row = append(
-            session,
+    actors = append_all(
+        session,
+        [
             ActorRow(
                 document_id=doc.id,
                 local_id=a.id,
@@ -314,13 +330,14 @@ def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Docu
                 aliases=dumps(a.aliases),
                 titles=dumps(a.titles),
                 mentions=dumps([list(m) for m in a.mentions]),
-            ),
-        )
-        ids[a.id] = row.id
-    statement_ids: dict[str, int] = {}
-    for s in result.statements:
-        row_s = append(
-            session,
+            )
+            for a in result.actors
+        ],
+    )
+    ids = {a.id: row.id for a, row in zip(result.actors, actors, strict=True)}
+    statements = append_all(
+        session,
+        [
             StatementRow(
                 document_id=doc.id,
                 local_id=s.id,
@@ -342,12 +359,14 @@ def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Docu
                 object=s.object,
                 deadline=s.deadline,
                 quote_spans=json.dumps([list(q) for q in s.quote_spans]) if s.quote_spans else None,
-            ),
-        )
-        statement_ids[s.id] = row_s.id
-    for e in result.events:
-        append(
-            session,
+            )
+            for s in result.statements
+        ],
+    )
+    statement_ids = {s.id: row.id for s, row in zip(result.statements, statements, strict=True)}
+    append_all(
+        session,
+        [
             EventRow(
                 document_id=doc.id,
                 local_id=e.id,
@@ -361,8 +380,10 @@ def save_extraction(session: Session, blob_sha: str, result: Extraction) -> Docu
                 span_end=e.span[1],
                 statement_id=statement_ids.get(e.statement or ""),
                 extractor_version=result.vigil_version,
-            ),
-        )
+            )
+            for e in result.events
+        ],
+    )
     return doc
 
 
