@@ -33,7 +33,7 @@ def rate(folder: Path, home: Path, workers: int) -> float:
     """Docs/s of the ingest proper: the cluster is started, and its workers warmed, first."""
     store = open_store(home)
     with cluster(workers, None) as client:
-        client.run(lambda: __import__("vigil.extract.nlp", fromlist=["pipeline"]).pipeline())
+        client.run(lambda: __import__("vigil.extract.nlp", fromlist=["pipeline"]).pipeline() and None)
         started = time.perf_counter()
         got = ingest(store, sources.entries([(str(folder), None)], None), client, Settings())
         took = time.perf_counter() - started

@@ -70,7 +70,7 @@ def store(tmp_path: Path) -> Store:
 
 def run(store: Store, client: Any, *items: str, published: str | None = None, **kw: Any) -> Summary:
     inputs: list[tuple[str, str | None]] = [(i, None) for i in items]
-    return ingest(store, sources.entries(inputs, published), client, Settings(batch_size=3, **kw))
+    return ingest(store, sources.entries(inputs, published), client, Settings(**{"batch_size": 3, **kw}))
 
 
 def articles(folder: Path, n: int, start: int = 0) -> Path:
@@ -113,6 +113,23 @@ def test_rerun_skips_everything(store: Store, client: Any, tmp_path: Path) -> No
     assert (first.captured, again.captured, again.skipped, again.failures) == (5, 0, 5, [])
     with store.reads() as s:
         assert s.scalar(select(func.count(Capture.id))) == 5
+    assert list(verify(store)) == []
+
+
+def test_a_source_given_twice_in_one_batch_is_one_capture_and_copies_share_a_document(
+    store: Store, client: Any, tmp_path: Path
+) -> None:
+    folder = articles(tmp_path / "in", 2)
+    (folder / "copy.txt").write_bytes((folder / "story-000.txt").read_bytes())
+    one = str(folder / "story-001.txt")
+    got = run(store, client, str(folder), one, batch_size=10)
+    assert (got.captured, got.skipped, got.failures) == (3, 1, [])
+    with store.reads() as s:
+        shas = list(s.scalars(select(Capture.page_sha256).order_by(Capture.id)))
+        events = s.scalar(select(func.count(CustodyEvent.id)).where(CustodyEvent.action == "captured"))
+        documents = list(s.scalars(select(Document.blob_sha256)))
+    assert len(shas) == 3 and len(set(shas)) == 2 and events == 3
+    assert sorted(documents) == sorted(set(shas))
     assert list(verify(store)) == []
 
 

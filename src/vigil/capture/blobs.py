@@ -11,6 +11,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -18,6 +19,7 @@ class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root / "blobs" / "sha256"
         self.tmp = root / "tmp"
+        self._made: set[Path] = set()  # folders known to exist: a bulk run puts thousands of blobs
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -31,8 +33,8 @@ class BlobStore:
         dest = self.path(sha)
         if dest.exists():
             return sha
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        self._folder(dest.parent)
+        self._folder(self.tmp)
         fd, tmp = tempfile.mkstemp(dir=self.tmp, prefix="blob-")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -49,6 +51,18 @@ class BlobStore:
                 os.unlink(tmp)
             raise
         return sha
+
+    def put_all(self, items: list[bytes]) -> list[str]:
+        """Store many blobs at once, in threads: each waits on its own fsync, and those overlap."""
+        if len(items) < 2:
+            return [self.put(b) for b in items]
+        with ThreadPoolExecutor(max_workers=min(8, len(items))) as pool:
+            return list(pool.map(self.put, items))
+
+    def _folder(self, folder: Path) -> None:
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()

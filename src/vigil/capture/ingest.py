@@ -32,7 +32,8 @@ class Settings:
     allow_private: bool = False
     timeout: float = 30.0
     batch_size: int = 20
-    in_flight: int = 0  # futures out at once; 0: four per worker thread, at least two batches
+    in_flight: int = 0  # items out at once; 0: four chunks per worker thread, at least two batches
+    chunk: int = 4  # items per Dask task: each task costs the scheduler and the client their own work
     case: CaseTarget | None = None
 
 
@@ -77,6 +78,17 @@ def work(item: Item, allow_private: bool, timeout: float, extract: bool) -> Done
     return done
 
 
+def work_all(items: list[tuple[Item, bool]], allow_private: bool, timeout: float) -> list[Done]:
+    """`work` for a chunk of items; one item's unforeseen error is that item's failure alone."""
+    done = []
+    for item, extract in items:
+        try:
+            done.append(work(item, allow_private, timeout, extract))
+        except Exception as exc:
+            done.append(Done(item=item, refused=f"worker error: {exc.__class__.__name__}: {exc}"))
+    return done
+
+
 def stored_before(store: Store, item: Item) -> tuple[int | None, bool]:
     """(the capture already stored for this item, whether its bytes still need extracting).
 
@@ -105,13 +117,28 @@ def ingest(
 
     run = _Run(store, settings, Summary(), advance)
     pending: Any = getattr(distributed, "as_completed")()  # noqa: B009  (untyped: keep mypy strict here)
-    window = settings.in_flight or max(2 * settings.batch_size, 4 * _threads(client))
-    for item, extract in run.to_send(entries):
-        pending.add(client.submit(work, item, settings.allow_private, settings.timeout, extract, pure=False))
-        if pending.count() >= window:
-            run.take(next(pending))
+    size = max(1, settings.chunk)
+    window = settings.in_flight or max(2 * settings.batch_size, 4 * size * _threads(client))
+    chunk: list[tuple[Item, bool]] = []
+    sent: dict[Any, list[Item]] = {}  # what each task holds, to name them if it is lost
+
+    def send() -> None:
+        future = client.submit(work_all, list(chunk), settings.allow_private, settings.timeout, pure=False)
+        sent[future] = [item for item, _ in chunk]
+        pending.add(future)
+        chunk.clear()
+        while pending.count() * size >= window:
+            done = next(pending)
+            run.take(done, sent.pop(done))
+
+    for one in run.to_send(entries):
+        chunk.append(one)
+        if len(chunk) >= size:
+            send()
+    if chunk:
+        send()
     for future in pending:
-        run.take(future)
+        run.take(future, sent.pop(future))
     run.flush()
     return run.summary
 
@@ -150,20 +177,22 @@ class _Run:
                 self.earlier.append(found)
             self.advance(getattr(entry, "label", ""))
 
-    def take(self, future: Any) -> None:
+    def take(self, future: Any, items: list[Item]) -> None:
         try:
-            done: Done = future.result()
-        except Exception as exc:  # a worker that died or an error Vigil did not foresee
-            self.summary.failures.append(("a worker task", f"worker error: {exc.__class__.__name__}: {exc}"))
-            self.advance("")
+            chunk: list[Done] = future.result()
+        except Exception as exc:  # a worker that died, and the task with it
+            for item in items:
+                self.summary.failures.append((item.label, f"worker error: {exc.__class__.__name__}: {exc}"))
+                self.advance(item.label)
             return
-        if done.refused is not None:
-            self.summary.failures.append((done.item.label, done.refused))
-            self.advance(done.item.label)
-            return
-        self.batch.append(done)
-        if len(self.batch) >= self.settings.batch_size:
-            self.flush()
+        for done in chunk:
+            if done.refused is not None:
+                self.summary.failures.append((done.item.label, done.refused))
+                self.advance(done.item.label)
+                continue
+            self.batch.append(done)
+            if len(self.batch) >= self.settings.batch_size:
+                self.flush()
 
     def flush(self) -> None:
         if not self.batch and not (self.earlier and self.settings.case):

@@ -24,12 +24,13 @@ from vigil.store.db import Store
 from vigil.store.records import (
     CaptureFacts,
     Stored,
-    append_capture,
-    current_document,
-    ensure_blob,
+    append_all,
+    capture_row,
+    custody_event,
+    ensure_blobs,
     http_outcome,
-    log_event,
     media_type_of,
+    read_blobs,
     save_extraction,
 )
 from vigil.store.tables import Capture
@@ -72,39 +73,79 @@ class Written:
     skipped: list[int]  # ids of captures found already stored at write time
 
 
-def prepare(store: Store, done: Done, who: str, when: str) -> Prepared:
-    data = done.data if done.data is not None else done.item.data or b""
-    info = warc.info_record(who, custody.tool(), done.item.note)
-    fetched = done.fetched
-    media = media_type_of(data, fetched.content_type if fetched else done.item.media_type)
-    if fetched is not None:
-        warc_bytes = warc.response_warc(fetched, info, when)
-    else:
-        warc_bytes = warc.resource_warc(done.item.uri, data, media, info, when)
-    page_sha, warc_sha = store.blobs.put(data), store.blobs.put(warc_bytes)
-    return Prepared(done, data, page_sha, media, warc_bytes, warc_sha)
+def prepare(store: Store, batch: list[Done], who: str, when: str) -> list[Prepared]:
+    """Each capture's page and WARC record, stored as blobs together (their fsyncs overlap)."""
+    pages, warcs, media = [], [], []
+    for done in batch:
+        data = done.data if done.data is not None else done.item.data or b""
+        fetched = done.fetched
+        kind = media_type_of(data, fetched.content_type if fetched else done.item.media_type)
+        info = warc.info_record(who, custody.tool(), done.item.note)
+        if fetched is not None:
+            warcs.append(warc.response_warc(fetched, info, when))
+        else:
+            warcs.append(warc.resource_warc(done.item.uri, data, kind, info, when))
+        pages.append(data)
+        media.append(kind)
+    shas = store.blobs.put_all([*pages, *warcs])
+    n = len(batch)
+    return [Prepared(d, pages[i], shas[i], media[i], warcs[i], shas[n + i]) for i, d in enumerate(batch)]
 
 
 def write_batch(store: Store, batch: list[Done], case: CaseTarget | None, earlier: list[int]) -> Written:
-    """One transaction for the batch; a capture found stored by now (hash and source) is not doubled.
+    """One transaction for the batch; a capture found stored by now (hash and source) is not doubled,
+    nor one that comes twice in the batch.
 
     `earlier` are captures skipped before they were sent out, added to the case here too, so a case
     is whole after a resumed run."""
     who, when = custody.collector(), custody.now()
-    ready = [prepare(store, d, who, when) for d in batch]
+    ready = prepare(store, batch, who, when)
     written = Written([], [])
     with store.sessions.begin() as session:
+        found = stored_captures(session, ready)
+        fresh: list[Prepared] = []
+        again: list[Prepared] = []
         for p in ready:
-            found = stored_capture(session, p.done.item, p.sha)
-            if found is not None:
-                written.skipped.append(found)
-                continue
-            written.captured.append((p.done, write_one(session, p, who, when)))
+            key = source_key(p.done.item, p.sha)
+            if key in found:
+                written.skipped.append(found[key])
+            elif any(source_key(f.done.item, f.sha) == key for f in fresh):
+                again.append(p)
+            else:
+                fresh.append(p)
+        ids = write_new(session, fresh, who, when)
+        written.captured = list(zip((p.done for p in fresh), ids, strict=True))
+        new = {source_key(p.done.item, p.sha): cid for p, cid in zip(fresh, ids, strict=True)}
+        written.skipped += [new[source_key(p.done.item, p.sha)] for p in again]
         if case is not None:
-            ids = [*earlier, *written.skipped, *(cid for _, cid in written.captured)]
-            for cid in dict.fromkeys(ids):
+            listed = [*earlier, *written.skipped, *ids]
+            for cid in dict.fromkeys(listed):
                 cases.add_source(session, case.case_id, cid, case.adder, case.by)
     return written
+
+
+Key = tuple[str, str, str]
+
+
+def source_key(item: Item, sha: str) -> Key:
+    """What a capture is the same as another by: its bytes and its source (a URL is its own source)."""
+    return (sha, "source", item.source) if item.source is not None else (sha, "url", item.uri)
+
+
+def stored_captures(session: Session, ready: list[Prepared]) -> dict[Key, int]:
+    """The first stored capture of each key among these bytes: one query for the batch."""
+    q = (
+        select(Capture.id, Capture.page_sha256, Capture.source_path, Capture.requested_url, Capture.method)
+        .where(Capture.page_sha256.in_({p.sha for p in ready}))
+        .order_by(Capture.id.desc())
+    )
+    found: dict[Key, int] = {}
+    for cid, sha, source, url, method in session.execute(q):
+        if source is not None:
+            found[(sha, "source", source)] = cid
+        if method == "http" and url is not None:
+            found[(sha, "url", url)] = cid
+    return found
 
 
 def stored_capture(session: Session, item: Item, sha: str) -> int | None:
@@ -117,25 +158,49 @@ def stored_capture(session: Session, item: Item, sha: str) -> int | None:
     return session.scalar(q.limit(1))
 
 
-def write_one(session: Session, p: Prepared, who: str, when: str) -> int:
-    """The capture row, its custody event and its document, as `record_capture` writes them."""
-    item, fetched = p.done.item, p.done.fetched
-    outcome = http_outcome(fetched) or (f"unextractable: {p.done.error}" if p.done.error else None)
-    ensure_blob(session, p.sha, len(p.data), p.media)
-    ensure_blob(session, p.warc_sha, len(p.warc_bytes), "application/warc")
-    method = "http" if item.method == "url" else item.method
-    cap = append_capture(
+def write_new(session: Session, fresh: list[Prepared], who: str, when: str) -> list[int]:
+    """The capture rows, their custody events and documents, as `record_capture` writes them, a
+    table at a time: each chain still holds the batch in order."""
+    outcomes = [outcome_of(p) for p in fresh]
+    ensure_blobs(
         session,
-        CaptureFacts(method, item.uri, item.source, fetched, who, when, item.note, item.published),
-        Stored(p.sha, p.warc_sha, None, p.media, len(p.data)),
-        batch=None,
-        outcome=outcome,
+        [(p.sha, len(p.data), p.media) for p in fresh]
+        + [(p.warc_sha, len(p.warc_bytes), "application/warc") for p in fresh],
     )
-    log_event(session, "captured", event_details(p, outcome), capture_id=cap.id, actor=who, at=when)
-    result = p.done.extraction
-    if outcome is None and result is not None and current_document(session, p.sha) is None:
-        save_extraction(session, p.sha, result)
-    return cap.id
+    machine = custody.machine()
+    caps = append_all(
+        session,
+        [
+            capture_row(facts(p, who, when), stored(p), None, o, machine)
+            for p, o in zip(fresh, outcomes, strict=True)
+        ],
+    )
+    events = [
+        custody_event("captured", event_details(p, o), capture_id=c.id, actor=who, at=when)
+        for p, o, c in zip(fresh, outcomes, caps, strict=True)
+    ]
+    append_all(session, events)
+    read = read_blobs(session, [p.sha for p in fresh])
+    for p, o in zip(fresh, outcomes, strict=True):
+        result = p.done.extraction
+        if o is None and result is not None and p.sha not in read:
+            save_extraction(session, p.sha, result)
+            read.add(p.sha)
+    return [c.id for c in caps]
+
+
+def outcome_of(p: Prepared) -> str | None:
+    return http_outcome(p.done.fetched) or (f"unextractable: {p.done.error}" if p.done.error else None)
+
+
+def facts(p: Prepared, who: str, when: str) -> CaptureFacts:
+    item = p.done.item
+    method = "http" if item.method == "url" else item.method
+    return CaptureFacts(method, item.uri, item.source, p.done.fetched, who, when, item.note, item.published)
+
+
+def stored(p: Prepared) -> Stored:
+    return Stored(p.sha, p.warc_sha, None, p.media, len(p.data))
 
 
 def event_details(p: Prepared, outcome: str | None) -> dict[str, Any]:

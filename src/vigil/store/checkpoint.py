@@ -69,14 +69,20 @@ def write(session: Session, written: dict[str, list[Any]]) -> Checkpoint:
         session.info["checkpointing"] = False
 
 
-def _after_flush(session: Session, _ctx: Any) -> None:
+def wrote(session: Session, table: str, row_id: int, row_hash: str) -> None:
+    """Note a chained row this transaction wrote, for its checkpoint: rows inserted past the unit of
+    work (`records.append_all`) are noted by their writer, the others on flush."""
     written: dict[str, list[Any]] = session.info.setdefault("written", {})
+    last = written.get(table)
+    if last is None or row_id > last[0]:
+        written[table] = [row_id, row_hash]
+
+
+def _after_flush(session: Session, _ctx: Any) -> None:
     for obj in session.new:
         if isinstance(obj, Chained) and not isinstance(obj, Checkpoint):
             m: Any = obj
-            last = written.get(m.__tablename__)
-            if last is None or m.id > last[0]:
-                written[m.__tablename__] = [m.id, m.row_hash]
+            wrote(session, m.__tablename__, m.id, m.row_hash)
     if any(isinstance(o, GUARDED) for o in (*session.new, *session.dirty, *session.deleted)):
         session.info["guarded_changed"] = True
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from vigil import __version__
@@ -23,6 +23,7 @@ from vigil.errors import VigilError
 from vigil.extract.pipeline import extract_bytes
 from vigil.extract.reader import sniff
 from vigil.model import Extraction
+from vigil.store import checkpoint
 from vigil.store.db import Store
 from vigil.store.tables import (
     ActorRow,
@@ -59,20 +60,36 @@ def append(session: Session, row: T) -> T:
 
 
 def append_all(session: Session, rows: Sequence[T]) -> Sequence[T]:
-    """Add rows at the end of their tables' chains, in order, with one flush for them all: a
-    document's actors or statements are written together (a flush per row cost more than the rest
-    of writing them). Their ids come in the order they were added, as the chain is read."""
+    """Add rows of one table at the end of its chain, in order, with one executemany for them all.
+
+    A document's actors or statements are written together and not through the unit of work: its
+    bookkeeping per object cost more than the rest of an ingest's writing. The rows stay out of the
+    session. Their ids are read back as the table's last ones: the chain's lock, held since
+    `chain_head`, keeps every other writer of the table out until the transaction ends."""
+    if not rows:
+        return rows
+    model: Any = type(rows[0])
+    table = model.__table__
+    columns = [c for c in table.columns if c.key != "id"]
+    params = []
     for row in rows:
-        model: Any = type(row)
         row.prev_hash = chain_head(session, model)
         row.row_hash = custody.chain_hash(row.prev_hash, row.content())
         session.info["chain_heads"][model.__tablename__] = row.row_hash
-    session.add_all(rows)
-    session.flush()
-    ids = [r.id for r in rows]  # type: ignore[attr-defined]
-    if ids != sorted(ids):
-        raise RuntimeError("rows were given ids out of their chain's order")
+        params.append({c.key: _value(row, c) for c in columns})
+    session.execute(insert(table), params)
+    last = select(table.c.id).order_by(table.c.id.desc()).limit(len(rows))
+    for row, new_id in zip(rows, reversed(session.scalars(last).all()), strict=True):
+        row.id = new_id  # type: ignore[attr-defined]
+    checkpoint.wrote(session, model.__tablename__, new_id, rows[-1].row_hash)
     return rows
+
+
+def _value(row: Any, column: Any) -> Any:
+    """The value the unit of work would insert: the attribute if it was set, else the column's default."""
+    if column.key in row.__dict__ or column.default is None:
+        return getattr(row, column.key)
+    return column.default.arg
 
 
 def chain_head(session: Session, model: Any) -> str:
@@ -99,15 +116,18 @@ def log_event(
     at: str | None = None,
 ) -> CustodyEvent:
     """Append one custody event: who did what to which item, when (Berkeley Protocol para 167)."""
-    return append(
-        session,
-        CustodyEvent(
-            capture_id=capture_id,
-            action=action,
-            actor=actor or custody.collector(),
-            at=at or custody.now(),
-            details=dumps(details),
-        ),
+    return append(session, custody_event(action, details, capture_id=capture_id, actor=actor, at=at))
+
+
+def custody_event(
+    action: str, details: dict[str, Any], *, capture_id: int | None, actor: str | None, at: str | None
+) -> CustodyEvent:
+    return CustodyEvent(
+        capture_id=capture_id,
+        action=action,
+        actor=actor or custody.collector(),
+        at=at or custody.now(),
+        details=dumps(details),
     )
 
 
@@ -115,6 +135,22 @@ def ensure_blob(session: Session, sha: str, size: int, media_type: str) -> None:
     if session.get(Blob, sha) is None:
         session.add(Blob(sha256=sha, size=size, media_type=media_type, created_at=custody.now()))
         session.flush()
+
+
+def ensure_blobs(session: Session, blobs: Sequence[tuple[str, int, str]]) -> None:
+    """`ensure_blob` for many (sha, size, media type) at once: one look, one insert."""
+    wanted = {sha: (size, media) for sha, size, media in blobs}
+    if not wanted:
+        return
+    have = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
+    at = custody.now()
+    rows = [
+        {"sha256": sha, "size": size, "media_type": media, "created_at": at}
+        for sha, (size, media) in wanted.items()
+        if sha not in have
+    ]
+    if rows:
+        session.execute(insert(Blob), rows)
 
 
 @dataclass
@@ -242,34 +278,37 @@ def append_capture(
     session: Session, facts: CaptureFacts, blobs: Stored, batch: str | None, outcome: str | None
 ) -> Capture:
     """The chained capture row, one shape for `capture` and for the batched ingest writer."""
+    return append(session, capture_row(facts, blobs, batch, outcome, custody.machine()))
+
+
+def capture_row(
+    facts: CaptureFacts, blobs: Stored, batch: str | None, outcome: str | None, machine: dict[str, str]
+) -> Capture:
     fetched, tool = facts.fetched, custody.tool()
-    return append(
-        session,
-        Capture(
-            uid=str(uuid.uuid4()),
-            method=facts.method,
-            requested_url=fetched.requested_url if fetched else facts.uri,
-            final_url=fetched.final_url if fetched else facts.uri,
-            source_path=facts.source_path,
-            server_ip=fetched.server_ip if fetched else None,
-            status=fetched.status if fetched else None,
-            headers=dumps(fetched.headers if fetched else []),
-            hops=dumps([h.__dict__ for h in fetched.hops] if fetched else []),
-            collector=facts.collector,
-            machine=dumps(custody.machine()),
-            tool=tool["name"],
-            tool_version=tool["version"],
-            note=facts.note,
-            captured_at=facts.at,
-            page_sha256=blobs.page_sha,
-            warc_sha256=blobs.warc_sha,
-            screenshot_sha256=blobs.shot_sha,
-            media_type=blobs.media,
-            size=blobs.size,
-            batch=batch,
-            outcome=outcome,
-            published=facts.published,
-        ),
+    return Capture(
+        uid=str(uuid.uuid4()),
+        method=facts.method,
+        requested_url=fetched.requested_url if fetched else facts.uri,
+        final_url=fetched.final_url if fetched else facts.uri,
+        source_path=facts.source_path,
+        server_ip=fetched.server_ip if fetched else None,
+        status=fetched.status if fetched else None,
+        headers=dumps(fetched.headers if fetched else []),
+        hops=dumps([h.__dict__ for h in fetched.hops] if fetched else []),
+        collector=facts.collector,
+        machine=dumps(machine),
+        tool=tool["name"],
+        tool_version=tool["version"],
+        note=facts.note,
+        captured_at=facts.at,
+        page_sha256=blobs.page_sha,
+        warc_sha256=blobs.warc_sha,
+        screenshot_sha256=blobs.shot_sha,
+        media_type=blobs.media,
+        size=blobs.size,
+        batch=batch,
+        outcome=outcome,
+        published=facts.published,
     )
 
 
@@ -295,6 +334,19 @@ def current_document(session: Session, sha: str) -> int | None:
             Document.extractor_version == __version__,
         )
         .limit(1)
+    )
+
+
+def read_blobs(session: Session, shas: Sequence[str]) -> set[str]:
+    """Of these blobs, those `current_document` finds a document for: one query for a batch."""
+    return set(
+        session.scalars(
+            select(Document.blob_sha256).where(
+                Document.blob_sha256.in_(set(shas)),
+                Document.superseded_by.is_(None),
+                Document.extractor_version == __version__,
+            )
+        )
     )
 
 
