@@ -83,3 +83,17 @@ def test_a_taken_port_is_said_at_once_with_a_free_one(tmp_path: Path) -> None:
     lines = [ln for ln in (r.stdout + r.stderr).splitlines() if ln.strip()]
     assert len(lines) == 1 and f"port {port}" in lines[0] and "in use" in lines[0], lines
     assert "--port" in lines[0] and "Traceback" not in r.stderr
+
+
+def test_a_warmed_worker_has_every_page_compiled_before_its_first_request(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from vigil.web.app import create_app, warm
+    from vigil.web.deps import templates
+
+    pages = templates.env.list_templates(filter_func=lambda n: n.endswith(".html"))
+    templates.env.cache.clear()
+    app = warm(create_app(open_store(tmp_path / "home")))
+    compiled = {key[1] for key in templates.env.cache}
+    assert pages and set(pages) <= compiled
+    assert TestClient(app).get("/login").status_code == 200
