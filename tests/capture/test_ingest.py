@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from tests.web.test_signin import database as database  # the fixture: SQLite and PostgreSQL
 from tests.webserver import serve
 from vigil.capture import sources
 from vigil.capture.ingest import Settings, Summary, cluster, ingest
@@ -117,8 +118,10 @@ def test_rerun_skips_everything(store: Store, client: Any, tmp_path: Path) -> No
 
 
 def test_a_source_given_twice_in_one_batch_is_one_capture_and_copies_share_a_document(
-    store: Store, client: Any, tmp_path: Path
+    database: str, client: Any, tmp_path: Path
 ) -> None:
+    """On both databases: the writer's batch of rows, a table at a time, keeps each chain whole."""
+    store = open_store(tmp_path / "home", database)
     folder = articles(tmp_path / "in", 2)
     (folder / "copy.txt").write_bytes((folder / "story-000.txt").read_bytes())
     one = str(folder / "story-001.txt")
@@ -130,6 +133,9 @@ def test_a_source_given_twice_in_one_batch_is_one_capture_and_copies_share_a_doc
         documents = list(s.scalars(select(Document.blob_sha256)))
     assert len(shas) == 3 and len(set(shas)) == 2 and events == 3
     assert sorted(documents) == sorted(set(shas))
+    assert list(verify(store)) == []
+    again = run(store, client, str(folder), one)
+    assert (again.captured, again.skipped) == (0, 4)
     assert list(verify(store)) == []
 
 
