@@ -23,7 +23,7 @@ demo-reset: $(STAMP)
 
 test: $(STAMP)
 	@scripts/ensure_chromium.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
