@@ -27,13 +27,15 @@ from vigil.store.records import (
     append_all,
     capture_row,
     custody_event,
+    documented,
     ensure_blobs,
     http_outcome,
     media_type_of,
-    read_blobs,
     save_extraction,
 )
 from vigil.store.tables import Capture
+
+Key = tuple[str, str, str]  # (sha, "source" or "url", the source): what skipping goes by
 
 
 @dataclass
@@ -103,28 +105,25 @@ def write_batch(store: Store, batch: list[Done], case: CaseTarget | None, earlie
     written = Written([], [])
     with store.sessions.begin() as session:
         found = stored_captures(session, ready)
-        fresh: list[Prepared] = []
-        again: list[Prepared] = []
+        fresh: dict[Key, Prepared] = {}
+        again: list[Key] = []  # a key that came earlier in this batch
         for p in ready:
             key = source_key(p.done.item, p.sha)
             if key in found:
                 written.skipped.append(found[key])
-            elif any(source_key(f.done.item, f.sha) == key for f in fresh):
-                again.append(p)
+            elif key in fresh:
+                again.append(key)
             else:
-                fresh.append(p)
-        ids = write_new(session, fresh, who, when)
-        written.captured = list(zip((p.done for p in fresh), ids, strict=True))
-        new = {source_key(p.done.item, p.sha): cid for p, cid in zip(fresh, ids, strict=True)}
-        written.skipped += [new[source_key(p.done.item, p.sha)] for p in again]
+                fresh[key] = p
+        ids = write_new(session, list(fresh.values()), who, when)
+        written.captured = list(zip((p.done for p in fresh.values()), ids, strict=True))
+        new = dict(zip(fresh, ids, strict=True))
+        written.skipped += [new[key] for key in again]
         if case is not None:
             listed = [*earlier, *written.skipped, *ids]
             for cid in dict.fromkeys(listed):
                 cases.add_source(session, case.case_id, cid, case.adder, case.by)
     return written
-
-
-Key = tuple[str, str, str]
 
 
 def source_key(item: Item, sha: str) -> Key:
@@ -180,7 +179,7 @@ def write_new(session: Session, fresh: list[Prepared], who: str, when: str) -> l
         for p, o, c in zip(fresh, outcomes, caps, strict=True)
     ]
     append_all(session, events)
-    read = read_blobs(session, [p.sha for p in fresh])
+    read = documented(session, [p.sha for p in fresh])
     for p, o in zip(fresh, outcomes, strict=True):
         result = p.done.extraction
         if o is None and result is not None and p.sha not in read:

@@ -50,13 +50,18 @@ def append(session: Session, row: T) -> T:
     The chain's last hash is read (under a lock on PostgreSQL) once per table per transaction, then
     carried in the session, so bulk writes do not re-read it for every row.
     """
+    _link(session, row)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _link(session: Session, row: Chained) -> None:
+    """Hash the row onto its chain's head and make it the head."""
     model: Any = type(row)
     row.prev_hash = chain_head(session, model)
     row.row_hash = custody.chain_hash(row.prev_hash, row.content())
     session.info["chain_heads"][model.__tablename__] = row.row_hash
-    session.add(row)
-    session.flush()
-    return row
 
 
 def append_all(session: Session, rows: Sequence[T]) -> Sequence[T]:
@@ -73,9 +78,7 @@ def append_all(session: Session, rows: Sequence[T]) -> Sequence[T]:
     columns = [c for c in table.columns if c.key != "id"]
     params = []
     for row in rows:
-        row.prev_hash = chain_head(session, model)
-        row.row_hash = custody.chain_hash(row.prev_hash, row.content())
-        session.info["chain_heads"][model.__tablename__] = row.row_hash
+        _link(session, row)
         params.append({c.key: _value(row, c) for c in columns})
     session.execute(insert(table), params)
     last = select(table.c.id).order_by(table.c.id.desc()).limit(len(rows))
@@ -132,9 +135,7 @@ def custody_event(
 
 
 def ensure_blob(session: Session, sha: str, size: int, media_type: str) -> None:
-    if session.get(Blob, sha) is None:
-        session.add(Blob(sha256=sha, size=size, media_type=media_type, created_at=custody.now()))
-        session.flush()
+    ensure_blobs(session, [(sha, size, media_type)])
 
 
 def ensure_blobs(session: Session, blobs: Sequence[tuple[str, int, str]]) -> None:
@@ -277,13 +278,13 @@ class Stored:
 def append_capture(
     session: Session, facts: CaptureFacts, blobs: Stored, batch: str | None, outcome: str | None
 ) -> Capture:
-    """The chained capture row, one shape for `capture` and for the batched ingest writer."""
     return append(session, capture_row(facts, blobs, batch, outcome, custody.machine()))
 
 
 def capture_row(
     facts: CaptureFacts, blobs: Stored, batch: str | None, outcome: str | None, machine: dict[str, str]
 ) -> Capture:
+    """The capture row, one shape for `capture` and for the batched ingest writer (not yet chained)."""
     fetched, tool = facts.fetched, custody.tool()
     return Capture(
         uid=str(uuid.uuid4()),
@@ -324,29 +325,19 @@ def _current_document(store: Store, sha: str) -> int | None:
         return current_document(session, sha)
 
 
+# a document is current while nothing supersedes it and this extractor version made it
+_CURRENT = (Document.superseded_by.is_(None), Document.extractor_version == __version__)
+
+
 def current_document(session: Session, sha: str) -> int | None:
     """One document per blob and extractor version: the one a new capture of the bytes reuses."""
-    return session.scalar(
-        select(Document.id)
-        .where(
-            Document.blob_sha256 == sha,
-            Document.superseded_by.is_(None),
-            Document.extractor_version == __version__,
-        )
-        .limit(1)
-    )
+    return session.scalar(select(Document.id).where(Document.blob_sha256 == sha, *_CURRENT).limit(1))
 
 
-def read_blobs(session: Session, shas: Sequence[str]) -> set[str]:
+def documented(session: Session, shas: Sequence[str]) -> set[str]:
     """Of these blobs, those `current_document` finds a document for: one query for a batch."""
     return set(
-        session.scalars(
-            select(Document.blob_sha256).where(
-                Document.blob_sha256.in_(set(shas)),
-                Document.superseded_by.is_(None),
-                Document.extractor_version == __version__,
-            )
-        )
+        session.scalars(select(Document.blob_sha256).where(Document.blob_sha256.in_(set(shas)), *_CURRENT))
     )
 
 
