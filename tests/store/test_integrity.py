@@ -15,7 +15,7 @@ from vigil.capture.custody import chain_hash
 from vigil.store import cases
 from vigil.store.db import Store, open_store
 from vigil.store.records import record_capture, reextract
-from vigil.store.tables import Review, StatementRow, Supersession
+from vigil.store.tables import AuditEvent, Review, StatementRow, Supersession
 from vigil.store.verify import verify
 from vigil.web.auth import add_user
 
@@ -160,3 +160,37 @@ def test_an_untouched_copy_verifies(pristine: Path, tmp_path: Path) -> None:
     assert tampered(pristine, tmp_path, lambda conn, _r: None) == []
     head = json.loads((pristine / "checkpoint").read_text())
     assert head["id"] > 1
+
+
+def test_later_commits_do_not_take_in_an_edited_account(pristine: Path, tmp_path: Path) -> None:
+    """Commits that write no account or case (each audited request is one) carry no digest of
+    those tables, so they cannot vouch for an edit made behind Vigil's back before them."""
+    from vigil.store import audit
+
+    root = tmp_path / "copy"
+    shutil.copytree(pristine, root)
+    conn = sqlite3.connect(root / "vigil.db")
+    conn.execute("UPDATE users SET role = 'admin' WHERE name = 'mallory'")
+    conn.commit()
+    conn.close()
+    store = _open(root)
+    try:
+        for n in range(3):
+            with store.sessions.begin() as s:
+                entry = audit.Entry("alice", "127.0.0.1", "GET", f"/cases/{n}", None, {}, 200)
+                audit.record_all(s, [entry, entry])
+        problems = [str(p) for p in verify(store)]
+        assert any("table users" in p for p in problems), problems
+        assert not any("audit_events" in p or "checkpoints" in p for p in problems), problems
+        with store.sessions() as s:
+            written = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(6)).all()
+        assert [e.route for e in written] == [
+            "/cases/2",
+            "/cases/2",
+            "/cases/1",
+            "/cases/1",
+            "/cases/0",
+            "/cases/0",
+        ]
+    finally:
+        store.engine.dispose()

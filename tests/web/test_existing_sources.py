@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -63,3 +64,34 @@ def test_members_add_what_they_see_elsewhere_and_admins_file_unfiled_captures(tm
         events = [e.action for e in s.scalars(select(CaseEvent).where(CaseEvent.case_id == target))]
     assert held == {theirs.capture.id, unfiled.capture.id}
     assert events.count("source") == 2  # each one a recorded case event
+
+
+def test_the_page_offers_the_newest_captures_and_older_ones_can_still_be_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The case page looks for candidates among the store's newest captures only (a case holding
+    most of the store would have every capture read on each view); an older one is still added."""
+    from vigil.web.routes import sources
+
+    store = open_store(tmp_path, f"sqlite:///{tmp_path / 'vigil.db'}")
+    caps = [
+        record_capture(
+            store, f"Note {i}.\n\nThe council said it met.".encode(), method="stdin", uri=f"urn:n{i}"
+        )
+        for i in range(4)
+    ]
+    with store.sessions.begin() as s:
+        ed = add_user(s, "ed", PASSWORD, "editor")
+        target = cases.create(s, "Target", "", ed.id, "ed").id
+        other = cases.create(s, "Other", "", ed.id, "ed").id
+        for c in caps:
+            cases.add_source(s, other, c.capture.id, ed.id, "ed")
+    monkeypatch.setattr(sources, "SCANNED", 2)
+    ed_c, ed_csrf = _signed_in(create_app(store), "ed")
+    offered = [int(v) for v in re.findall(r'<option value="(\d+)"', ed_c.get(f"/cases/{target}").text)]
+    assert offered == [caps[3].capture.id, caps[2].capture.id]  # newest first, the two newest only
+    r = ed_c.post(f"/cases/{target}/sources/add", data={"csrf": ed_csrf, "capture": str(caps[0].capture.id)})
+    assert r.status_code == 303
+    with store.sessions() as s:
+        held = set(s.scalars(select(CaseCapture.capture_id).where(CaseCapture.case_id == target)))
+    assert held == {caps[0].capture.id}

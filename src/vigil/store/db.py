@@ -9,7 +9,10 @@ migrations up to the newest.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +88,74 @@ def migrate(engine: Engine) -> None:
 
 
 @dataclass
+class _Shared:
+    """The read sessions of one unit of work (a request): opened at its first read, then lent to
+    each of its reads, closed when it ends."""
+
+    sessions: dict[int, Session] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)  # what it looked up once, until it writes
+
+
+_shared: ContextVar[_Shared | None] = ContextVar("vigil_shared_reads", default=None)
+
+
+class Reads:
+    """`with store.reads() as s`: a read session. Inside `shared_reads()` every read of that unit of
+    work borrows one session: a workbench page reads through several helpers, and a session, its
+    connection and its transaction for each cost more than most of their queries."""
+
+    def __init__(self, maker: sessionmaker[Session]) -> None:
+        self.maker = maker
+
+    def __call__(self) -> AbstractContextManager[Session]:
+        shared = _shared.get()
+        return self.maker() if shared is None else self._borrow(shared)
+
+    @contextmanager
+    def _borrow(self, shared: _Shared) -> Iterator[Session]:
+        s = shared.sessions.get(id(self))
+        if s is None:
+            s = shared.sessions[id(self)] = self.maker()
+        try:
+            yield s
+        except BaseException:
+            s.rollback()
+            raise
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Let the reads inside (in this thread, and in the threads it hands work to with its context)
+    share one session per store."""
+    token = _shared.set(_Shared())
+    try:
+        yield
+    finally:
+        shared = _shared.get()
+        _shared.reset(token)
+        for s in shared.sessions.values() if shared else ():
+            s.close()
+
+
+def _fresh_reads(_session: Session) -> None:
+    """After a write commits, end the shared reads' transaction: their next read starts a snapshot
+    that sees the write (SQLite reads from the snapshot its transaction began with)."""
+    shared = _shared.get()
+    if shared is None:
+        return
+    shared.memo.clear()
+    for s in shared.sessions.values():
+        s.commit()  # a read session holds no changes: this only ends its transaction
+
+
+def memo() -> dict[Any, Any] | None:
+    """Inside `shared_reads()`, a dict for what the unit of work need look up only once (emptied
+    whenever it writes); None outside."""
+    shared = _shared.get()
+    return shared.memo if shared is not None else None
+
+
+@dataclass
 class Store:
     """`sessions` may write (on SQLite each transaction holds the write lock); `reads` may not."""
 
@@ -92,7 +163,7 @@ class Store:
     engine: Engine
     blobs: BlobStore
     sessions: sessionmaker[Session]
-    reads: sessionmaker[Session]
+    reads: Reads
 
     @property
     def dialect(self) -> str:
@@ -117,6 +188,7 @@ def open_store(root: Path | None = None, url: str | None = None) -> Store:
 
     sessions = sessionmaker(engine, expire_on_commit=False)
     checkpoint.watch(sessions, root)
+    event.listen(sessions, "after_commit", _fresh_reads)
     reads = sessionmaker(_reader(engine), expire_on_commit=False, autoflush=False)
     event.listen(reads, "before_flush", _refuse_writes)
-    return Store(root=root, engine=engine, blobs=BlobStore(root), sessions=sessions, reads=reads)
+    return Store(root=root, engine=engine, blobs=BlobStore(root), sessions=sessions, reads=Reads(reads))

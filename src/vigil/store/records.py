@@ -69,8 +69,7 @@ def append_all(session: Session, rows: Sequence[T]) -> Sequence[T]:
 
     A document's actors or statements are written together and not through the unit of work: its
     bookkeeping per object cost more than the rest of an ingest's writing. The rows stay out of the
-    session. Their ids are read back as the table's last ones: the chain's lock, held since
-    `chain_head`, keeps every other writer of the table out until the transaction ends."""
+    session. Their ids come back from the insert itself (RETURNING, in the rows' order)."""
     if not rows:
         return rows
     model: Any = type(rows[0])
@@ -80,9 +79,8 @@ def append_all(session: Session, rows: Sequence[T]) -> Sequence[T]:
     for row in rows:
         _link(session, row)
         params.append({c.key: _value(row, c) for c in columns})
-    session.execute(insert(table), params)
-    last = select(table.c.id).order_by(table.c.id.desc()).limit(len(rows))
-    for row, new_id in zip(rows, reversed(session.scalars(last).all()), strict=True):
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    for row, new_id in zip(rows, session.scalars(stmt, params).all(), strict=True):
         row.id = new_id  # type: ignore[attr-defined]
     checkpoint.wrote(session, model.__tablename__, new_id, rows[-1].row_hash)
     return rows

@@ -22,6 +22,7 @@ from vigil.web.csrf import CSRFMiddleware
 from vigil.web.deps import HERE, NotSignedIn, not_signed_in, templates
 from vigil.web.errors import install_error_handlers
 from vigil.web.headers import install_security_headers
+from vigil.web.reading import SharedReadsMiddleware
 from vigil.web.routes import (
     actors,
     admin,
@@ -67,6 +68,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
     app.add_middleware(CSRFMiddleware)
     install_error_handlers(app)  # HTML error pages for people, JSON under /api, never a traceback
     app.add_middleware(auditing.AuditMiddleware, store=st)  # outside both: a 500 is audited too
+    app.add_middleware(SharedReadsMiddleware)  # one read session per request, the error pages' too
     install_security_headers(app)  # last, so outermost: CSP and the rest on every response
     app.exception_handler(NotSignedIn)(not_signed_in)  # pages send people to sign in, the API says 401
     for router in ROUTERS:

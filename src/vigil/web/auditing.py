@@ -63,8 +63,7 @@ class GroupWriter:
                 error: BaseException | None = None
                 try:
                     with self.store.sessions.begin() as s:
-                        for one in batch:
-                            audit.record(s, one.entry)
+                        audit.record_all(s, [one.entry for one in batch])
                 except Exception as exc:  # every event of the batch failed with it: all answer 500
                     error = exc
                 for one in batch:

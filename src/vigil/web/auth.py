@@ -564,14 +564,20 @@ def start_session(session: Session, user: User) -> tuple[str, WebSession]:
 def lookup(session: Session, token: str | None) -> tuple[User, WebSession] | None:
     """The signed-in user, or None: pending and device tokens are no session, nor an idle or old one."""
     t = _now()
-    ws = _token_row(session, token, "session", t)
-    if ws is None:
+    if not token:
         return None
+    row = session.execute(  # one query for both, on every request
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == _digest(token), WebSession.kind == "session")
+    ).first()
+    if row is None or _parse(row[0].expires_at) <= t:
+        return None
+    ws, user = row
     if _parse(ws.last_seen_at) + IDLE <= t:
         session.delete(ws)
         return None
-    user = session.get(User, ws.user_id)
-    if user is None or user.disabled:
+    if user.disabled:
         return None
     if _parse(ws.last_seen_at) + TOUCH <= t:  # at most one write a minute per session
         ws.last_seen_at = stamp(t)

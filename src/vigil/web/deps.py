@@ -70,6 +70,7 @@ def identity(request: Request) -> Identity:
         found = auth.lookup(s, token)
         if found is not None and not s.dirty and not s.deleted:
             return _signed_in(request, *found)
+        s.rollback()  # what the lookup would change is written below, not by the request's reads
     with store.sessions.begin() as s:  # an idle session to end, or last-seen to move on
         found = auth.lookup(s, token)
         if found is None:

@@ -88,12 +88,19 @@ def restricted_names(session: Session, case_id: int, capture_id: int) -> list[st
 
 
 def cases_of(session: Session, user: User) -> list[tuple[Case, str, int]]:
+    """The user's cases, their role and how many sources each holds (counted on the key's index
+    per case: a join and GROUP BY over every case's sources took three times as long)."""
+    held = (
+        select(func.count())
+        .select_from(CaseCapture)
+        .where(CaseCapture.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(Case, CaseMember.role, func.count(CaseCapture.capture_id))
+        select(Case, CaseMember.role, held)
         .join(CaseMember, CaseMember.case_id == Case.id)
-        .outerjoin(CaseCapture, CaseCapture.case_id == Case.id)
         .where(CaseMember.user_id == user.id)
-        .group_by(Case.id, CaseMember.role)
         .order_by(Case.id)
     ).all()
     return [(r[0], r[1], int(r[2])) for r in rows]

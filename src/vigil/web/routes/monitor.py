@@ -24,6 +24,8 @@ from vigil.web.deps import API_LIMIT, Id, Limit, Offset, PageNo, StoreDep, Who, 
 router = APIRouter()
 api = APIRouter(prefix="/api")
 PAGE = 20  # tracker items and contested claims carry their evidence: a page of them is heavy
+# statements of each side a contested claim shows on its page; the statements page lists the rest
+CONTESTED_SHOWN = 5
 DASHBOARD_ITEMS = 10
 
 
@@ -178,7 +180,15 @@ def contested_page(
     rows, counts = aggregates.items(st, scope, "contested", None, (page_no - 1) * PAGE, PAGE)
     pages = max(1, -(-sum(counts.values()) // PAGE))
     return page(
-        request, "contested.html", who, case=case, role=role, claims=rows, page_no=page_no, pages=pages
+        request,
+        "contested.html",
+        who,
+        case=case,
+        role=role,
+        claims=rows,
+        page_no=page_no,
+        pages=pages,
+        shown=CONTESTED_SHOWN,
     )
 
 

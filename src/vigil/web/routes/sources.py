@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vigil.store import cases
@@ -28,13 +28,28 @@ from vigil.web.deps import Id, Identity, Part, StoreDep, Who, member, page
 router = APIRouter()
 UPLOAD_LIMIT = 25 * 1024 * 1024
 LISTED = 200  # newest candidates offered on the case page
+SCANNED = 4_000  # newest captures of the store among which they are looked for
 ACTOR_MENU = 300  # actors suggested in a statement's edit fields
 
 
 def candidates(s: Session, user: User, case_id: int, limit: int = LISTED) -> list[tuple[int, str, str]]:
     """(capture id, title or URL, captured at) the user may add to this case, newest first.
 
-    Read newest first with a bound, so a store of many thousand captures costs one indexed page."""
+    Looked for among the store's newest SCANNED captures: a case that already holds most of the
+    store would otherwise have every capture read to find none, on every view of its page."""
+    newest = select(func.max(Capture.id)).scalar_subquery()
+    return _addable(s, user, case_id, Capture.id > newest - SCANNED, limit)
+
+
+def addable(s: Session, user: User, case_id: int, ids: list[int]) -> set[int]:
+    """Which of these captures the user may add to this case (seen in another of their cases, or
+    filed in none for an admin), and which the case does not hold yet."""
+    return {cid for cid, _, _ in _addable(s, user, case_id, Capture.id.in_(ids), None)}
+
+
+def _addable(
+    s: Session, user: User, case_id: int, among: Any, limit: int | None
+) -> list[tuple[int, str, str]]:
     mine = select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.case_id != case_id)
     here = select(CaseCapture.capture_id).where(CaseCapture.case_id == case_id)
     held = select(Capture.page_sha256).join(CaseCapture, CaseCapture.capture_id == Capture.id)
@@ -46,9 +61,10 @@ def candidates(s: Session, user: User, case_id: int, limit: int = LISTED) -> lis
         select(Capture.id, Capture.final_url, Capture.captured_at, Document.title, CaseCapture.restricted_to)
         .outerjoin(CaseCapture, CaseCapture.capture_id == Capture.id)
         .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
-        .where(visible, Capture.outcome.is_(None), Capture.id.not_in(here), Capture.page_sha256.not_in(held))
+        .where(among, visible, Capture.outcome.is_(None), Capture.id.not_in(here))
+        .where(Capture.page_sha256.not_in(held))
         .order_by(Capture.id.desc())
-        .limit(limit * 4)
+        .limit(None if limit is None else limit * 4)  # a capture comes once per case holding it
     ).all()
     out: list[tuple[int, str, str]] = []
     shown: set[int] = set()
@@ -195,8 +211,7 @@ def add_existing(who: Who, st: StoreDep, case_id: Id, capture: Annotated[list[in
         member(s, who, case_id, write=True)
         user = s.get(User, who[0])
         assert user is not None
-        allowed = {cid for cid, _, _ in candidates(s, user, case_id, limit=10**9)}
-        if not capture or not set(capture) <= allowed:
+        if not capture or not set(capture) <= addable(s, user, case_id, capture):
             raise HTTPException(422, "choose sources you can already see, not yet in this case")
         for cid in capture:
             capturing.add_capture(s, who, case_id, cid)
