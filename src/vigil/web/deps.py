@@ -28,6 +28,7 @@ from vigil.web.present import highlight
 
 HERE = Path(__file__).parent
 API_LIMIT = 500
+API_PAGE = 100  # rows an API list answers unless `limit` asks for more (at most API_LIMIT)
 
 # typed and bounded: a bad parameter is a 422, never a 500 from the database
 Id = Annotated[int, PathParam(ge=1, le=2**53)]

@@ -21,14 +21,14 @@ from pydantic import BaseModel, Field
 from vigil.store.tables import Document, User
 from vigil.web import aggregates, auditing, queries
 from vigil.web.capturing import do_capture
-from vigil.web.deps import Id, Limit, Offset, Part, StoreDep, Who, member, templates
+from vigil.web.deps import API_PAGE, Id, Limit, Offset, Part, StoreDep, Who, member, templates
 from vigil.web.present import precision, source_json, statement_json, timeline
 from vigil.web.routes.cases import make_case
 from vigil.web.routes.sources import original_response, restrict_source, source_context
 from vigil.web.routes.statements import FILTERS, export_response, filtered, review
 
 router = APIRouter(prefix="/api")
-PAGE_DEFAULT = 100  # rows a list answers unless `limit` asks for more (at most API_LIMIT)
+PAGE_DEFAULT = API_PAGE
 
 
 class NewCaseBody(BaseModel):

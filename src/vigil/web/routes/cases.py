@@ -21,7 +21,7 @@ from vigil.web.deps import Id, Identity, PageNo, StoreDep, Who, member, page
 from vigil.web.routes.sources import candidates
 
 router = APIRouter()
-SOURCES_PAGE = 100
+SOURCES_PAGE = 50
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

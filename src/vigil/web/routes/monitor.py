@@ -19,7 +19,7 @@ from vigil.model import KINDS
 from vigil.store.records import append
 from vigil.store.tables import Review, StatementRow, TrackerChange
 from vigil.web import aggregates
-from vigil.web.deps import API_LIMIT, Id, Limit, Offset, PageNo, StoreDep, Who, member, page
+from vigil.web.deps import API_PAGE, Id, Limit, Offset, PageNo, StoreDep, Who, member, page
 
 router = APIRouter()
 api = APIRouter(prefix="/api")
@@ -200,7 +200,7 @@ def api_tracker(
     as_of: dt.date | None = None,
     status: str | None = None,
     offset: Offset = 0,
-    limit: Limit = API_LIMIT,
+    limit: Limit = API_PAGE,
 ) -> Response:
     """The case's tracked demands and commitments, with evidence and history; `as_of` a past day."""
     with st.reads() as s:
@@ -214,7 +214,7 @@ def api_tracker(
 
 @api.get("/cases/{case_id}/contested", response_model=list[dict[str, Any]])
 def api_contested(
-    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_LIMIT
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_PAGE
 ) -> Response:
     """Allegations paired with the accused party's denials, across the case's sources."""
     with st.reads() as s:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from vigil.store import cases
 from vigil.store.db import Store
@@ -28,7 +28,7 @@ from vigil.web.deps import Id, Identity, Part, StoreDep, Who, member, page
 router = APIRouter()
 UPLOAD_LIMIT = 25 * 1024 * 1024
 LISTED = 200  # newest candidates offered on the case page
-SCANNED = 4_000  # newest captures of the store among which they are looked for
+SCANNED = 1_000  # newest captures of the store among which they are looked for
 ACTOR_MENU = 300  # actors suggested in a statement's edit fields
 
 
@@ -50,19 +50,26 @@ def addable(s: Session, user: User, case_id: int, ids: list[int]) -> set[int]:
 def _addable(
     s: Session, user: User, case_id: int, among: Any, limit: int | None
 ) -> list[tuple[int, str, str]]:
+    """Each capture checked by index (is it in this case, are its bytes, is it in one of the user's
+    other cases, in any case at all): a list of every case's sources built for each view grows
+    with the store."""
     mine = select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.case_id != case_id)
-    here = select(CaseCapture.capture_id).where(CaseCapture.case_id == case_id)
-    held = select(Capture.page_sha256).join(CaseCapture, CaseCapture.capture_id == Capture.id)
-    held = held.where(CaseCapture.case_id == case_id)
+    held, twin = aliased(CaseCapture), aliased(Capture)
+    in_case = select(held.capture_id).where(held.capture_id == Capture.id, held.case_id == case_id)
+    same_bytes = (
+        select(twin.id)
+        .join(held, held.capture_id == twin.id)
+        .where(twin.page_sha256 == Capture.page_sha256, held.case_id == case_id)
+    )
     visible: Any = CaseCapture.case_id.in_(mine)
     if user.role == "admin":  # captures filed in no case yet, from the command line
-        visible = visible | Capture.id.not_in(select(CaseCapture.capture_id))
+        filed = select(held.capture_id).where(held.capture_id == Capture.id)
+        visible = visible | ~filed.exists()
     rows = s.execute(
         select(Capture.id, Capture.final_url, Capture.captured_at, Document.title, CaseCapture.restricted_to)
         .outerjoin(CaseCapture, CaseCapture.capture_id == Capture.id)
         .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
-        .where(among, visible, Capture.outcome.is_(None), Capture.id.not_in(here))
-        .where(Capture.page_sha256.not_in(held))
+        .where(among, visible, Capture.outcome.is_(None), ~in_case.exists(), ~same_bytes.exists())
         .order_by(Capture.id.desc())
         .limit(None if limit is None else limit * 4)  # a capture comes once per case holding it
     ).all()
