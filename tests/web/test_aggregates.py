@@ -259,3 +259,26 @@ def test_the_alerts_page_shows_what_a_rule_raised_and_its_delivery(served: Serve
     api = c.get(f"/api/cases/{case}/alerts").json()
     assert api[0]["subject"] == "statement 7" and api[0]["deliveries"][0]["ok"] is False
     assert now() > api[0]["at"]
+
+
+def test_one_build_of_an_aggregate_at_a_time_across_processes(served: Served) -> None:
+    """While another process holds an aggregate's build lock, a rebuild behind is left to it, and a
+    reader that must wait finds that build when it gets the lock (the lock is a file: a second open
+    of it here stands for another process)."""
+    case = case_with(served, STORY)
+    scope = Scope(case, alice_id(served))
+    first = aggregates.ensure(served.store, scope, aggregates.ACTORS)
+    add(served, case, scope.user_id, SECOND, "urn:upload:second")
+    with aggregates._machine_lock(served.store, scope, aggregates.ACTORS, wait=True) as held:
+        assert held
+        assert aggregates._rebuild(served.store, scope, aggregates.ACTORS, wait=False) is None
+        with served.store.reads() as s:
+            assert digest_ids(s, case) == [first]  # nothing was built meanwhile
+    built = aggregates.ensure(served.store, scope, aggregates.ACTORS, fresh=True)
+    assert built > first
+    assert aggregates._rebuild(served.store, scope, aggregates.ACTORS, wait=False) == built  # fresh
+
+
+def digest_ids(s, case_id: int) -> list[int]:  # type: ignore[no-untyped-def]
+    q = select(Digest.id).where(Digest.case_id == case_id, Digest.part == aggregates.ACTORS)
+    return list(s.scalars(q.order_by(Digest.id)))

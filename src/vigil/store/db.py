@@ -140,6 +140,11 @@ def shared_reads() -> Iterator[None]:
 def _fresh_reads(_session: Session) -> None:
     """After a write commits, end the shared reads' transaction: their next read starts a snapshot
     that sees the write (SQLite reads from the snapshot its transaction began with)."""
+    refresh_reads()
+
+
+def refresh_reads() -> None:
+    """End the shared reads' transaction (if any), so that they see what others committed since."""
     shared = _shared.get()
     if shared is None:
         return

@@ -11,12 +11,16 @@ read a page of it by index. A capture job rebuilds them when it ends, so readers
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +33,7 @@ from vigil.connect.gazetteer import fold
 from vigil.connect.monitor import Monitor, assemble
 from vigil.model import KINDS
 from vigil.store import digest, monitor
-from vigil.store.db import Store, memo
+from vigil.store.db import Store, memo, refresh_reads
 from vigil.store.tables import (
     ActorMerge,
     CaseCapture,
@@ -105,10 +109,18 @@ def ensure(st: Store, scope: Scope, part: str, fresh: bool = False) -> int:
         _behind(st, scope, part)
         did = found.id
     else:
-        did = _rebuild(st, scope, part)
+        rebuilt = _rebuild(st, scope, part)
+        assert rebuilt is not None  # it waited for the lock
+        did = rebuilt
     if seen is not None:
         seen[k] = did
     return did
+
+
+def warm() -> None:
+    """Load what a first build would (the register's gazetteer: a quarter of a second). A cold
+    build of a small case would otherwise be timed as slow, and served stale from then on."""
+    register.build([], [])
 
 
 def _lock(scope: Scope, part: str) -> threading.Lock:
@@ -116,16 +128,19 @@ def _lock(scope: Scope, part: str) -> threading.Lock:
         return _locks.setdefault((scope.case_id, scope_key(scope), part), threading.Lock())
 
 
-def _rebuild(st: Store, scope: Scope, part: str) -> int:
-    """Build outside any write lock, write in one short transaction; one build per process at a
-    time (another process may race it, harmlessly: the last written stands)."""
+def _rebuild(st: Store, scope: Scope, part: str, wait: bool = True) -> int | None:
+    """Build outside any write lock, write in one short transaction; one build at a time per case
+    aggregate across this machine's processes. Without `wait`, None when another is building it."""
     key = scope_key(scope)
-    with _lock(scope, part):
+    with _lock(scope, part), _machine_lock(st, scope, part, wait) as mine:
+        if not mine:
+            return None
+        refresh_reads()  # what the process that held the lock wrote must be seen
         with st.reads() as s:
             wanted = version(s, scope, part)
             found = digest.current(s, scope.case_id, key, part)
             if found is not None and found.version == wanted:
-                return found.id
+                return found.id  # built by whoever held the lock before
             t0 = time.perf_counter()
             built = BUILDERS[part](s, scope)
             seconds = time.perf_counter() - t0
@@ -135,13 +150,32 @@ def _rebuild(st: Store, scope: Scope, part: str) -> int:
         return did
 
 
+@contextmanager
+def _machine_lock(st: Store, scope: Scope, part: str, wait: bool) -> Iterator[bool]:
+    """A lock file per case aggregate under VIGIL_HOME. When the day turns, every worker process
+    finds the tracker stale at once; each rebuilt it (seconds of CPU apiece) until this."""
+    where = st.root / "locks"
+    where.mkdir(exist_ok=True)
+    name = f"aggregate-{scope.case_id}-{scope_key(scope)[:16] or 'all'}-{part}.lock"
+    fd = os.open(where / name, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def _behind(st: Store, scope: Scope, part: str) -> None:
     if _lock(scope, part).locked():
         return  # already being rebuilt here
 
     def work() -> None:
         try:
-            _rebuild(st, scope, part)
+            _rebuild(st, scope, part, wait=False)
         except Exception:  # the next reader tries again
             log.exception("aggregate %s of case %s not rebuilt", part, scope.case_id)
 

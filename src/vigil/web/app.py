@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from vigil.store.db import Store, open_store
-from vigil.web import auditing
+from vigil.web import aggregates, auditing
 from vigil.web.csrf import CSRFMiddleware
 from vigil.web.deps import HERE, NotSignedIn, not_signed_in, templates
 from vigil.web.errors import install_error_handlers
@@ -61,6 +61,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
     `allow_private` lets captures reach private and loopback addresses (a lab, the tests).
     """
     st = store or open_store()
+    aggregates.warm()  # before any build is timed
     app = FastAPI(title="Vigil workbench", version="0.1.0", docs_url=None, openapi_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.store = st
