@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vigil.capture import custody
-from vigil.store.records import append, append_all, dumps
+from vigil.store.records import append_all, dumps
 from vigil.store.tables import AuditEvent
 
 MAX_IDS = 1000  # ids listed per event; beyond that the count says how many more
@@ -32,8 +32,8 @@ class Entry:
     status: int
 
 
-def record(session: Session, entry: Entry) -> AuditEvent:
-    return append(session, _row(entry))
+def record(session: Session, entry: Entry) -> None:
+    record_all(session, [entry])
 
 
 def record_all(session: Session, entries: list[Entry]) -> None:

@@ -56,7 +56,7 @@ def heads(session: Session, models: tuple[type[Chained], ...]) -> dict[str, list
     return out
 
 
-def write(session: Session, written: dict[str, list[Any]], changed: bool = True) -> Checkpoint:
+def write(session: Session, written: dict[str, list[Any]], changed: bool) -> Checkpoint:
     """The checkpoint of this transaction; `changed`: it wrote accounts or cases, whose digest it
     then carries. Recomputing that digest in every commit would cost each audited request a read
     of every account and case, and would take in an edit made behind Vigil's back as if it were

@@ -137,14 +137,9 @@ def shared_reads() -> Iterator[None]:
             s.close()
 
 
-def _fresh_reads(_session: Session) -> None:
-    """After a write commits, end the shared reads' transaction: their next read starts a snapshot
-    that sees the write (SQLite reads from the snapshot its transaction began with)."""
-    refresh_reads()
-
-
-def refresh_reads() -> None:
-    """End the shared reads' transaction (if any), so that they see what others committed since."""
+def refresh_reads(_committed: Session | None = None) -> None:
+    """End the shared reads' transaction (if any), so that they see what was committed since: after
+    each write of the unit of work (SQLite reads from the snapshot its transaction began with)."""
     shared = _shared.get()
     if shared is None:
         return
@@ -193,7 +188,7 @@ def open_store(root: Path | None = None, url: str | None = None) -> Store:
 
     sessions = sessionmaker(engine, expire_on_commit=False)
     checkpoint.watch(sessions, root)
-    event.listen(sessions, "after_commit", _fresh_reads)
+    event.listen(sessions, "after_commit", refresh_reads)
     reads = sessionmaker(_reader(engine), expire_on_commit=False, autoflush=False)
     event.listen(reads, "before_flush", _refuse_writes)
     return Store(root=root, engine=engine, blobs=BlobStore(root), sessions=sessions, reads=Reads(reads))

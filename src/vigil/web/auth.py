@@ -549,12 +549,22 @@ def _new_token(session: Session, user: User, kind: str, ttl: timedelta) -> tuple
 
 
 def _token_row(session: Session, token: str | None, kind: str, t: datetime) -> WebSession | None:
+    found = _unexpired(session, token, kind, t)
+    return found[0] if found is not None else None
+
+
+def _unexpired(session: Session, token: str | None, kind: str, t: datetime, with_user: bool = False) -> Any:
+    """The token's row, as (session,) or with `with_user` (session, its user) in one query; None
+    for no token, an unknown one or one past its expiry."""
     if not token:
         return None
-    row = session.scalar(
-        select(WebSession).where(WebSession.token_hash == _digest(token), WebSession.kind == kind)
+    q = (
+        select(WebSession, User).join(User, User.id == WebSession.user_id)
+        if with_user
+        else select(WebSession)
     )
-    return row if row is not None and _parse(row.expires_at) > t else None
+    row = session.execute(q.where(WebSession.token_hash == _digest(token), WebSession.kind == kind)).first()
+    return row if row is not None and _parse(row[0].expires_at) > t else None
 
 
 def start_session(session: Session, user: User) -> tuple[str, WebSession]:
@@ -564,14 +574,8 @@ def start_session(session: Session, user: User) -> tuple[str, WebSession]:
 def lookup(session: Session, token: str | None) -> tuple[User, WebSession] | None:
     """The signed-in user, or None: pending and device tokens are no session, nor an idle or old one."""
     t = _now()
-    if not token:
-        return None
-    row = session.execute(  # one query for both, on every request
-        select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.token_hash == _digest(token), WebSession.kind == "session")
-    ).first()
-    if row is None or _parse(row[0].expires_at) <= t:
+    row = _unexpired(session, token, "session", t, with_user=True)  # on every request
+    if row is None:
         return None
     ws, user = row
     if _parse(ws.last_seen_at) + IDLE <= t:

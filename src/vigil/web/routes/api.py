@@ -28,7 +28,6 @@ from vigil.web.routes.sources import original_response, restrict_source, source_
 from vigil.web.routes.statements import FILTERS, export_response, filtered, review
 
 router = APIRouter(prefix="/api")
-PAGE_DEFAULT = API_PAGE
 
 
 class NewCaseBody(BaseModel):
@@ -72,7 +71,7 @@ def api_new_case(who: Who, st: StoreDep, body: NewCaseBody) -> dict[str, Any]:
 
 @router.get("/cases/{case_id}")
 def api_case(
-    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_PAGE
 ) -> dict[str, Any]:
     # A case, the caller's role in it, how many sources they may see and a page of them.
     with st.reads() as s:
@@ -106,7 +105,7 @@ def api_source(who: Who, st: StoreDep, case_id: Id, capture_id: Id) -> dict[str,
 
 @router.get("/cases/{case_id}/statements")
 def api_statements(
-    request: Request, who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
+    request: Request, who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_PAGE
 ) -> list[dict[str, Any]]:
     # A page of the case's statements under the same filters as the statements page.
     params = {k: request.query_params.get(k, "") for k in FILTERS}
@@ -145,7 +144,7 @@ def api_restrict(who: Who, st: StoreDep, case_id: Id, capture_id: Id, body: Rest
 
 @router.get("/cases/{case_id}/actors")
 def api_actors(
-    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_PAGE
 ) -> list[dict[str, Any]]:
     # The case's actors, most spoken by and about first, with their names and statement counts.
     with st.reads() as s:
@@ -167,7 +166,7 @@ def api_actors(
 
 @router.get("/cases/{case_id}/timeline")
 def api_timeline(
-    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = PAGE_DEFAULT
+    who: Who, st: StoreDep, case_id: Id, offset: Offset = 0, limit: Limit = API_PAGE
 ) -> list[dict[str, Any]]:
     # The case's statements grouped by date, each date with its precision; rejected ones left out.
     with st.reads() as s:
