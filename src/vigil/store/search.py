@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, column, func, literal_column, or_, select, table, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from vigil.store.tables import Capture, Document, StatementRow
 
@@ -56,81 +56,25 @@ def search(
 ) -> list[Hit]:
     """Statements matching the words and filters, best first. With very many matches only the newest
     RANK_WINDOW are ranked (`window`); a filtered search that finds fewer than `limit` there ranks
-    them all, so a filter that keeps only old statements still finds them."""
+    them all, so a filter that keeps only old statements still finds them.
+
+    Statements are ranked on their own table and only the page's hits read with their documents:
+    joining documents before the ranking made the database read every document of the store."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    windowed = False
-    rank: Any = literal_column("0.0")
-    stmt: Any
     words = fts5_query(query)
     if query.strip() and not words:
         return []
-    if words and dialect == "sqlite":
-        rank = literal_column("-bm25(statements_fts)")
-        fts = table("statements_fts", column("rowid"))
-        stmt = (
-            select(StatementRow, Document, rank)
-            .select_from(StatementRow)
-            .join(fts, fts.c.rowid == StatementRow.id)
-            .join(Document, Document.id == StatementRow.document_id)
-            .where(text("statements_fts MATCH :q"))
-            .params(q=words)
-        )
-    elif words:
-        vector: Any = literal_column("statements.search_vector")  # stored and indexed (migration 0001)
-        tsq = func.websearch_to_tsquery("english", query)
-        rank = func.ts_rank(vector, tsq)
-        stmt = (
-            select(StatementRow, Document, rank)
-            .join(Document, Document.id == StatementRow.document_id)
-            .where(vector.op("@@")(tsq))
-        )
-    else:
-        stmt = select(StatementRow, Document, rank).join(Document, Document.id == StatementRow.document_id)
-    if words and window:
-        floor = _window_floor(session, dialect, words, query)
-        if floor is not None:  # very many matches: the best of the newest RANK_WINDOW of them
-            newest = literal_column("statements_fts.rowid") if dialect == "sqlite" else StatementRow.id
-            stmt = stmt.where(newest >= floor)
-            windowed = True
+    S, stmt, rank, windowed = _matching(session, dialect, words, query, window)
     if not include_superseded:
-        stmt = stmt.where(Document.superseded_by.is_(None))
-    if kind:
-        stmt = stmt.where(StatementRow.kind == kind)
-    if speaker:
-        stmt = stmt.where(func.lower(StatementRow.speaker_name).contains(speaker.lower()))
-    if target:
-        stmt = stmt.where(func.lower(StatementRow.target_name).contains(target.lower()))
-    if since:
-        stmt = stmt.where(and_(StatementRow.date.is_not(None), StatementRow.date >= since[: len(since)]))
-    if until:
-        stmt = stmt.where(
-            and_(
-                StatementRow.date.is_not(None),
-                or_(StatementRow.date <= until, StatementRow.date.startswith(until)),
-            )
+        replaced = select(Document.id).where(
+            Document.id == S.document_id, Document.superseded_by.is_not(None)
         )
-    stmt = (stmt.order_by(rank.desc(), StatementRow.id) if words else stmt.order_by(StatementRow.id)).limit(
-        limit
-    )
-    hits = []
-    for st, doc, score in session.execute(stmt).all():
-        hits.append(
-            Hit(
-                st.id,
-                st.kind,
-                st.speaker_name,
-                st.target_name,
-                st.date,
-                st.text,
-                st.quote,
-                doc.id,
-                doc.title,
-                doc.url or _capture_url(session, doc.blob_sha256),
-                doc.blob_sha256,
-                float(score or 0.0),
-            )
-        )
-    if windowed and len(hits) < limit and (kind or speaker or target or since or until):
+        stmt = stmt.where(~replaced.exists())
+    stmt = _filtered(stmt, S, kind, speaker, target, since, until)
+    order = (rank.desc(), S.id) if words else (S.id,)
+    ranked = [(int(i), float(r or 0.0)) for i, r in session.execute(stmt.order_by(*order).limit(limit))]
+    filters = kind or speaker or target or since or until
+    if windowed and len(ranked) < limit and filters:
         return search(
             session,
             query,
@@ -143,41 +87,110 @@ def search(
             include_superseded=include_superseded,
             window=False,
         )
+    return _hits(session, ranked)
+
+
+def _matching(session: Session, dialect: str, words: str, query: str, window: bool) -> tuple[Any, ...]:
+    """The statements with every word, to filter (as the entity returned), with their rank, and
+    whether only the newest RANK_WINDOW of them are taken (`window`, when there are more): FTS5 on
+    SQLite, the stored tsvector on PostgreSQL (migration 0001); every statement without words."""
+    S: Any = StatementRow
+    if not words:
+        return S, select(S.id, literal_column("0.0")), literal_column("0.0"), False
+    if dialect == "sqlite":
+        rank: Any = literal_column("-bm25(statements_fts)")
+        fts = table("statements_fts", column("rowid"))
+        stmt = select(S.id, rank).select_from(S).join(fts, fts.c.rowid == S.id)
+        stmt = stmt.where(text("statements_fts MATCH :q")).params(q=words)
+        floor = _window_floor(session, words) if window else None
+        if floor is not None:  # very many matches: the best of the newest RANK_WINDOW of them
+            stmt = stmt.where(literal_column("statements_fts.rowid") >= floor)
+        return S, stmt, rank, floor is not None
+    vector: Any = literal_column("statements.search_vector")
+    tsq = func.websearch_to_tsquery("english", query)
+    if not window:
+        rank = func.ts_rank(vector, tsq)
+        return S, select(S.id, rank).where(vector.op("@@")(tsq)), rank, False
+    # the newest matches by the key's index, in one pass: the database stops at RANK_WINDOW of them
+    newest = select(S, vector.label("search_vector")).where(vector.op("@@")(tsq))
+    inner = newest.order_by(S.id.desc()).limit(RANK_WINDOW).subquery("newest")
+    W: Any = aliased(StatementRow, inner)
+    rank = func.ts_rank(inner.c.search_vector, tsq)
+    return W, select(W.id, rank), rank, True
+
+
+def _filtered(
+    stmt: Any,
+    S: Any,
+    kind: str | None,
+    speaker: str | None,
+    target: str | None,
+    since: str | None,
+    until: str | None,
+) -> Any:
+    if kind:
+        stmt = stmt.where(S.kind == kind)
+    if speaker:
+        stmt = stmt.where(func.lower(S.speaker_name).contains(speaker.lower()))
+    if target:
+        stmt = stmt.where(func.lower(S.target_name).contains(target.lower()))
+    if since:
+        stmt = stmt.where(and_(S.date.is_not(None), S.date >= since[: len(since)]))
+    if until:
+        stmt = stmt.where(
+            and_(
+                S.date.is_not(None),
+                or_(S.date <= until, S.date.startswith(until)),
+            )
+        )
+    return stmt
+
+
+def _hits(session: Session, ranked: list[tuple[int, float]]) -> list[Hit]:
+    """The ranked statements with their documents, in rank order: one query for the rows and one
+    for the addresses of documents that carry none (their first capture's)."""
+    if not ranked:
+        return []
+    S = StatementRow
+    cols = (S.id, S.kind, S.speaker_name, S.target_name, S.date, S.text, S.quote, Document.id)
+    q = select(*cols, Document.title, Document.url, Document.blob_sha256).join(
+        Document, Document.id == S.document_id
+    )
+    rows = {r[0]: r for r in session.execute(q.where(S.id.in_([i for i, _ in ranked])))}
+    urls = _capture_urls(session, {r[-1] for r in rows.values() if not r[-2]})
+    hits = []
+    for i, score in ranked:
+        if i in rows:
+            *fields, url, sha = rows[i]
+            hits.append(Hit(*fields, url or urls.get(sha), sha, score))
     return hits
 
 
 RANK_WINDOW = 5_000
 
 
-def _window_floor(session: Session, dialect: str, words: str, query: str) -> int | None:
-    """The id of the RANK_WINDOW-th newest matching statement, when there are more matches than that.
+def _window_floor(session: Session, words: str) -> int | None:
+    """The rowid of the RANK_WINDOW-th newest matching statement, when there are more matches than
+    that (SQLite: the full-text index reads its rowids in order).
 
     Ranking scores every match, so its cost grows with the store; past RANK_WINDOW matches (a word
     in every other statement) only the newest are ranked, which keeps a search's time flat as the
     store grows."""
-    if dialect == "sqlite":
-        q = text(
-            "SELECT rowid FROM statements_fts WHERE statements_fts MATCH :q ORDER BY rowid DESC "
-            "LIMIT 1 OFFSET :n"
-        ).bindparams(q=words, n=RANK_WINDOW - 1)
-        found = session.execute(q).scalar()
-    else:
-        vector: Any = literal_column("statements.search_vector")
-        hit = vector.op("@@")(func.websearch_to_tsquery("english", query))
-        found = session.scalar(
-            select(StatementRow.id)
-            .where(hit)
-            .order_by(StatementRow.id.desc())
-            .offset(RANK_WINDOW - 1)
-            .limit(1)
-        )
+    q = text(
+        "SELECT rowid FROM statements_fts WHERE statements_fts MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :n"
+    ).bindparams(q=words, n=RANK_WINDOW - 1)
+    found = session.execute(q).scalar()
     return int(found) if found is not None else None
 
 
-def _capture_url(session: Session, sha: str) -> str | None:
-    return session.scalar(
-        select(Capture.final_url).where(Capture.page_sha256 == sha).order_by(Capture.id).limit(1)
-    )
+def _capture_urls(session: Session, shas: set[str]) -> dict[str, str | None]:
+    """Each page's address as its first capture fetched it."""
+    out: dict[str, str | None] = {}
+    if shas:
+        q = select(Capture.page_sha256, Capture.final_url).where(Capture.page_sha256.in_(sorted(shas)))
+        for sha, url in session.execute(q.order_by(Capture.id.desc())):
+            out[sha] = url  # the lowest id is read last and stands
+    return out
 
 
 def search_documents(session: Session, query: str, limit: int = 20) -> list[tuple[int, str | None, float]]:

@@ -454,6 +454,7 @@ Index("ix_captures_page_sha256", Capture.page_sha256)
 Index("ix_statements_speaker_name", StatementRow.speaker_name)
 Index("ix_statements_target_name", StatementRow.target_name)
 Index("ix_case_captures_capture", CaseCapture.capture_id)
+Index("ix_documents_superseded_by", Document.superseded_by)
 Index(
     "ix_case_captures_restricted",
     CaseCapture.case_id,
