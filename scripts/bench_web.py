@@ -29,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_store import DOCS, fill, settle, throwaway_postgres
 
 from vigil.capture.custody import now
+from vigil.store import cases
 from vigil.store.db import Store, open_store
 from vigil.store.records import append, ensure_blob
-from vigil.store.tables import Capture, Case, CaseCapture, CaseMember, Document
+from vigil.store.tables import Capture, Document
 from vigil.web.auth import add_user
 
 CLIENTS = int(os.environ.get("VIGIL_BENCH_CLIENTS", "20"))
@@ -71,19 +72,16 @@ WORDS = ["report", "torture", "inquiry", "release", "election", "visit", "detain
 
 
 def build(store: Store) -> int:
-    """The generated documents, one admin and one case holding every capture; the case's id."""
+    """The generated documents, one admin and one case holding every capture; the case's id. The
+    case and its sources are made as the workbench makes them, each change a case event."""
     fill(store)
     with store.sessions.begin() as s:
         user = add_user(s, "bench", PASSWORD, "admin")
-        case = Case(name="bench", description="", created_by=user.id, created_at=now())
-        s.add(case)
-        s.flush()
-        s.add(CaseMember(case_id=case.id, user_id=user.id, role="owner"))
+        case_id = cases.create(s, "bench", "", user.id, "bench").id
         for doc in s.scalars(select(Document)):
             ensure_blob(s, doc.blob_sha256, len(doc.text), "text/plain")
             cap = append(s, _capture(doc.blob_sha256, len(doc.text)))
-            s.add(CaseCapture(case_id=case.id, capture_id=cap.id, added_by=user.id, added_at=now()))
-        case_id = case.id
+            cases.add_source(s, case_id, cap.id, user.id, "bench")
     settle(store)
     return case_id
 

@@ -20,7 +20,7 @@ from vigil.capture.custody import now
 from vigil.connect.alerts import Rule
 from vigil.store import cases, watch
 from vigil.store.records import record_capture
-from vigil.store.tables import Digest, Job, User
+from vigil.store.tables import CaseCapture, Digest, Job, User
 from vigil.web import aggregates, queries
 from vigil.web.queries import Scope
 from vigil.web.routes import statements
@@ -90,6 +90,19 @@ def test_the_actor_list_follows_new_sources_and_merges(served: Served) -> None:
     assert "Lev Haddad" not in names(c, case)  # one actor now, under Mira Okafor's name
     page = c.get(done.headers["location"]).text
     assert "had shelled border villages" in page  # Lev's statement is hers now, linked to its sentence
+
+
+def test_a_stored_capture_filed_into_a_case_shows_at_once(served: Served) -> None:
+    """No document or statement is new when a capture of another case is filed into this one: the
+    case's own event must make the aggregate stale."""
+    case = case_with(served, STORY)
+    other = case_with(served, SECOND)
+    c, _ = signed_in(served.url, "alice")
+    assert "Lev Haddad" not in names(c, case) and "Lev Haddad" in names(c, other)
+    with served.store.sessions.begin() as s:
+        cap = s.scalars(select(CaseCapture.capture_id).where(CaseCapture.case_id == other)).one()
+        cases.add_source(s, case, cap, alice_id(served), "alice")
+    assert "Lev Haddad" in names(c, case)
 
 
 def test_statement_pages_count_and_page_from_the_aggregate(served: Served) -> None:

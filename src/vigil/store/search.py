@@ -156,13 +156,28 @@ def _hits(session: Session, ranked: list[tuple[int, float]]) -> list[Hit]:
     q = select(*cols, Document.title, Document.url, Document.blob_sha256).join(
         Document, Document.id == S.document_id
     )
-    rows = {r[0]: r for r in session.execute(q.where(S.id.in_([i for i, _ in ranked])))}
-    urls = _capture_urls(session, {r[-1] for r in rows.values() if not r[-2]})
+    rows = {r[0]: tuple(r) for r in session.execute(q.where(S.id.in_([i for i, _ in ranked])))}
+    urls = _capture_urls(session, {str(r[-1]) for r in rows.values() if not r[-2]})
     hits = []
     for i, score in ranked:
         if i in rows:
-            *fields, url, sha = rows[i]
-            hits.append(Hit(*fields, url or urls.get(sha), sha, score))
+            sid, kind, speaker, target, date, said, quote, doc, title, url, sha = rows[i]
+            hits.append(
+                Hit(
+                    sid,
+                    kind,
+                    speaker,
+                    target,
+                    date,
+                    said,
+                    quote,
+                    doc,
+                    title,
+                    url or urls.get(sha),
+                    sha,
+                    score,
+                )
+            )
     return hits
 
 

@@ -455,6 +455,7 @@ Index("ix_statements_speaker_name", StatementRow.speaker_name)
 Index("ix_statements_target_name", StatementRow.target_name)
 Index("ix_case_captures_capture", CaseCapture.capture_id)
 Index("ix_documents_superseded_by", Document.superseded_by)
+Index("ix_case_events_latest", CaseEvent.case_id, CaseEvent.id)
 Index(
     "ix_case_captures_restricted",
     CaseCapture.case_id,

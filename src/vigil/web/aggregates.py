@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, text
 from sqlalchemy.orm import Session
 
 from vigil import __version__
@@ -36,7 +37,7 @@ from vigil.store import digest, monitor
 from vigil.store.db import Store, memo, refresh_reads
 from vigil.store.tables import (
     ActorMerge,
-    CaseCapture,
+    CaseEvent,
     DigestActor,
     Document,
     EventRow,
@@ -69,27 +70,28 @@ def scope_key(scope: Scope) -> str:
 def version(s: Session, scope: Scope, part: str) -> str:
     """What the aggregate depends on; any new source, document, statement or judgement changes it,
     and for the tracker also a review, a decision, an event, and the day (deadlines pass)."""
-
-    def mx(col: Any) -> Any:
-        return select(func.max(col)).scalar_subquery()
-
-    held = select(func.count()).select_from(CaseCapture).where(CaseCapture.case_id == scope.case_id)
-    cols: list[Any] = [
-        held.scalar_subquery(),
-        mx(Document.id),
-        mx(StatementRow.id),
-        mx(ActorMerge.id),
-        mx(JudgementRow.id),
-    ]
-    if part == MONITOR:
-        reviewed = select(func.max(Review.id)).where(Review.case_id == scope.case_id)
-        decided = select(func.max(TrackerChange.id)).where(TrackerChange.case_id == scope.case_id)
-        cols += [reviewed.scalar_subquery(), decided.scalar_subquery(), mx(EventRow.id)]
     # one statement, not one per figure: a page checks this on every read
-    parts: list[Any] = [__version__, SHAPE, *s.execute(select(*cols)).one()]
+    figures = s.execute(_version_query(part), {"case": scope.case_id}).one()
+    parts: list[Any] = [__version__, SHAPE, *figures]
     if part == MONITOR:
         parts.append(dt.date.today().isoformat())
     return json.dumps(parts)
+
+
+@functools.cache
+def _version_query(part: str) -> Any:
+    """The newest id of each table an aggregate reads, by index; a case's sources by its newest case
+    event, since every source added (or restricted) is one. Written once as SQL: built as an
+    expression for each read, it cost more than the database's answer."""
+
+    def newest(model: Any, of_case: bool = False) -> str:
+        return f"(SELECT max(id) FROM {model.__tablename__}{' WHERE case_id = :case' if of_case else ''})"
+
+    cols = [newest(CaseEvent, True), newest(Document), newest(StatementRow), newest(ActorMerge)]
+    cols.append(newest(JudgementRow))
+    if part == MONITOR:
+        cols += [newest(Review, True), newest(TrackerChange, True), newest(EventRow)]
+    return text("SELECT " + ", ".join(cols))
 
 
 def ensure(st: Store, scope: Scope, part: str, fresh: bool = False) -> int:
