@@ -165,6 +165,40 @@ def test_pages_of_reviewed_and_machine_statements_tile_the_whole_in_both_orders(
     assert f"{len(demands)} statement" in html
 
 
+def test_name_filters_keep_the_same_statements_by_index_and_in_page_order(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A speaker or target filter keeps every statement whose name holds its words, in page order,
+    whether its names are looked up by index (narrow) or tested along the page order (broad)."""
+    case = case_with(served, STORY, SECOND, *(story(n) for n in range(8)))
+    c, _ = signed_in(served.url, "alice")
+    every = c.get(f"/api/cases/{case}/statements?limit=500").json()
+    order = [st["id"] for st in every]
+
+    def kept(**filters: str) -> list[int]:
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        got = [st["id"] for st in c.get(f"/api/cases/{case}/statements?limit=500&{query}").json()]
+        assert got == [i for i in order if i in got]  # in page order
+        return got
+
+    pairs = {"speaker": "mira", "target": "kordovia"}
+    filters_tried = [{"speaker": "haddad"}, {"speaker": "MINISTRY"}, {"target": "Rights"}, {"speaker": "a"}]
+    filters_tried += [{"speaker": "mira"}, {"target": "kordovia"}, pairs]
+    found: dict[str, list[list[int]]] = {}
+    for share in (1.0, 0.0):  # every filter narrow, then every filter broad
+        monkeypatch.setattr(queries, "NARROW", share)
+        for filters in filters_tried:
+            got = kept(**filters)
+            for role, words in filters.items():
+                wanted = {st["id"] for st in every if words.lower() in (st[role] or "").lower()}
+                assert got and wanted <= set(got), (filters, share)
+            found.setdefault(str(filters), []).append(got)
+    assert all(a == b for a, b in found.values())  # the same statements either way
+    alone = [set(found[str({role: words})][0]) for role, words in pairs.items()]
+    assert set(found[str(pairs)][0]) == alone[0] & alone[1]
+    assert kept(speaker="nobody-here") == []
+
+
 def test_a_word_filter_stops_counting_at_the_cap_and_pages_on(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -150,6 +150,12 @@ def names_of(session: Session, digest_id: int, keys: Iterable[str]) -> list[str]
     return sorted(set(session.scalars(q.distinct())))
 
 
+def said_names(session: Session, digest_id: int, role: str) -> list[str]:
+    """The distinct speaker (or target) names of a statement aggregate's statements."""
+    q = select(DigestName.name).where(DigestName.digest_id == digest_id, DigestName.key == role)
+    return list(session.scalars(q))
+
+
 def items(
     session: Session, digest_id: int, part: str, status: str | None, offset: int, limit: int
 ) -> list[dict[str, Any]]:

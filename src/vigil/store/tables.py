@@ -592,7 +592,9 @@ class DigestActor(Base):
 
 
 class DigestName(Base):
-    """Every name (folded) under which an actor of the list is found: a filter's lookup, by index."""
+    """Every name (folded) under which an actor of the list is found (`key`: the actor's), a filter's
+    lookup by index; in a statement aggregate, every distinct speaker and target name (`key`: the
+    role), from which the statement filters choose."""
 
     __tablename__ = "digest_names"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -641,6 +643,8 @@ Index("ix_digest_statements_kind", DigestStatement.digest_id, DigestStatement.ki
 Index(
     "ix_digest_statements_id", DigestStatement.digest_id, DigestStatement.statement_id, DigestStatement.kind
 )
+Index("ix_digest_statements_speaker", DigestStatement.digest_id, DigestStatement.speaker_name)
+Index("ix_digest_statements_target", DigestStatement.digest_id, DigestStatement.target_name)
 Index("ix_digests_case", Digest.case_id, Digest.scope, Digest.part)
 Index("ix_digest_actors_rank", DigestActor.digest_id, DigestActor.rank)
 Index("ix_digest_actors_key", DigestActor.digest_id, DigestActor.key)

@@ -53,7 +53,7 @@ from vigil.web import queries
 from vigil.web.queries import Scope, case_statements
 
 ACTORS, MONITOR, STATEMENTS = "actors", "monitor", "statements"
-SHAPE = 4  # the aggregates' layout: a change of it rebuilds them all
+SHAPE = 5  # the aggregates' layout: a change of it rebuilds them all
 QUICK = 0.5  # seconds: an aggregate built faster than this is rebuilt before it is read
 log = logging.getLogger("vigil.aggregates")
 _locks: dict[tuple[int, str, str], threading.Lock] = {}
@@ -282,7 +282,9 @@ def build_statements(s: Session, scope: Scope) -> digest.Built:
     for i, r in enumerate(sorted(place, key=date_key)):
         r["chrono"] = i
     kinds = dict(Counter(r["kind"] for r in place))
-    return digest.Built(summary={"total": len(place), "kinds": kinds}, statements=place)
+    said = {(r[f"{role}_name"], role) for r in place for role in queries.ROLES if r[f"{role}_name"]}
+    names = [(name.lower(), name, role) for name, role in sorted(said)]  # the filters choose from these
+    return digest.Built(summary={"total": len(place), "kinds": kinds}, names=names, statements=place)
 
 
 def date_key(r: dict[str, Any]) -> tuple[Any, ...]:

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, defer
 
 from vigil.connect.text import stem
+from vigil.store import digest
 from vigil.store.search import fts5_query
 from vigil.store.tables import (
     Capture,
@@ -415,7 +416,8 @@ def statement_page(
     machine = select(D.statement_id, D.document_id, D.span_start, D.said_on).where(
         D.digest_id == index, D.statement_id.not_in(case_reviews(scope))
     )
-    machine = _digest_filters(machine, params, dialect, names)
+    spelled = {k: _spellings(session, index, k, params[k], names.get(k)) for k in ROLES if params.get(k)}
+    machine = _digest_filters(machine, params, dialect, spelled)
     if params.get("reviewed") == "yes":
         machine = machine.where(D.id.is_(None))
     total, exact = _machine_total(session, scope, index, machine, params, kinds) if count else (0, True)
@@ -423,9 +425,10 @@ def statement_page(
     if params.get("reviewed") != "no":
         done = [v for v in reviewed_views(session, scope) if matches(v, params, names)]
         total += len(done)
-    chosen = _merged_page(
-        session, machine.order_by(D.chrono if order == "date" else D.position), done, order, offset, limit
-    )
+    place: Any = D.chrono if order == "date" else D.position
+    if by_name(spelled):
+        place = place + 0  # an expression: sorted after the lookup, not read in order through them all
+    chosen = _merged_page(session, machine.order_by(place), done, order, offset, limit)
     wanted = [v for v in chosen if isinstance(v, int)]
     found = {v.id: v for v in _views(session, scope, _rows_of(session, index, wanted))}
     rows = [
@@ -512,8 +515,37 @@ def reviewed_views(session: Session, scope: Scope) -> list[StatementView]:
     return _views(session, scope, session.execute(q).all())
 
 
-def _digest_filters(q: Any, params: dict[str, str], dialect: str, names: dict[str, set[str]]) -> Any:
-    """The statement filters on the aggregate's columns (words through the full-text index)."""
+ROLES = ("speaker", "target")
+
+
+NARROW = 0.05  # a name filter keeping at most this share of the names is looked up by its index
+
+
+class Spelled(NamedTuple):
+    kept: set[str]
+    narrow: bool  # few of the names: their statements are found by index, then ordered
+
+
+def _spellings(session: Session, index: int, role: str, wanted: str, names: set[str] | None) -> Spelled:
+    """The aggregate's spellings of speakers (or targets) the filter keeps: those holding its words,
+    and every name of the actor it names (`names`, lower-cased). Chosen from the few thousand
+    distinct names, not tested on each of the case's statements."""
+    every = digest.said_names(session, index, role)
+    kept = {n for n in every if _named(n, wanted, names)}
+    return Spelled(kept, len(kept) <= NARROW * len(every))
+
+
+def by_name(spelled: dict[str, Spelled]) -> str | None:
+    """The narrow name filter (the narrower of two) whose index finds the page's statements."""
+    narrow = sorted((len(v.kept), k) for k, v in spelled.items() if v.narrow)
+    return narrow[0][1] if narrow else None
+
+
+def _digest_filters(q: Any, params: dict[str, str], dialect: str, spelled: dict[str, Spelled]) -> Any:
+    """The statement filters on the aggregate's columns (words through the full-text index);
+    `spelled`: for a speaker or target filter, the names it keeps (`_spellings`). A narrow one is
+    read by its index of names (SQLite, which keeps no statistics, would walk the page order's
+    index through every statement); a broad one finds a page soon enough in page order."""
     D = DigestStatement
     words = fts5_query(params.get("q", ""))
     if words and dialect == "sqlite":  # the store's full-text index (migration 0001)
@@ -526,11 +558,9 @@ def _digest_filters(q: Any, params: dict[str, str], dialect: str, names: dict[st
     if params.get("kind"):
         q = q.where(D.kind == params["kind"])
     for key, col in (("speaker", D.speaker_name), ("target", D.target_name)):
-        if params.get(key):
-            cond = func.lower(col).contains(params[key].lower(), autoescape=True)
-            if names.get(key):  # every name of the actor asked for, through aliases and merges
-                cond = or_(cond, func.lower(col).in_(sorted(names[key])))
-            q = q.where(cond)
+        if key in spelled:
+            probe = col if key == by_name(spelled) else col.concat("")  # an expression: no index
+            q = q.where(probe.in_(sorted(spelled[key].kept)))
     if params.get("source", "").isdigit():
         q = q.where(D.capture_id == int(params["source"]))
     if params.get("since"):
