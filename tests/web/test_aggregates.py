@@ -105,6 +105,46 @@ def test_a_stored_capture_filed_into_a_case_shows_at_once(served: Served) -> Non
     assert "Lev Haddad" in names(c, case)
 
 
+def test_an_actor_page_lists_their_statements_as_reviewed(served: Served) -> None:
+    """What an actor said comes from the statement aggregate by name, with reviews applied: a
+    rejected statement leaves the page, one a person added under the actor's name joins it."""
+    case = case_with(served, SECOND, *(story(n) for n in range(3)))
+    c, csrf = signed_in(served.url, "alice")
+    lev = next(a for a in c.get(f"/api/cases/{case}/actors?limit=500").json() if a["name"] == "Lev Haddad")
+    said = [
+        st for st in c.get(f"/api/cases/{case}/statements?limit=500").json() if st["speaker"] == "Lev Haddad"
+    ]
+    assert len(said) >= 3
+
+    def shown() -> str:
+        page = c.get(f"/cases/{case}/actors/{lev['key']}")
+        assert page.status_code == 200
+        return page.text
+
+    assert all(f'#st-{st["id"]}"' in shown() for st in said)
+    gone = said[1]
+    r = c.post(
+        f"/api/cases/{case}/statements/{gone['id']}/review",
+        json={"action": "rejected"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert r.status_code == 200
+    page = shown()
+    assert f'#st-{gone["id"]}"' not in page and f'#st-{said[0]["id"]}"' in page
+    source = said[0]["capture_id"]
+    r = c.post(
+        f"/cases/{case}/sources/{source}/statements",
+        data={"csrf": csrf, "start": "0", "end": "25", "kind": "assert", "speaker": "Lev Haddad"},
+    )
+    assert r.status_code == 303, r.text
+    mine = [
+        st
+        for st in c.get(f"/api/cases/{case}/statements?limit=500").json()
+        if st["id"] not in {x["id"] for x in said} and st["speaker"] == "Lev Haddad"
+    ]
+    assert len(mine) == 1 and f'#st-{mine[0]["id"]}"' in shown()
+
+
 def test_statement_pages_count_and_page_from_the_aggregate(served: Served) -> None:
     case = case_with(served, STORY, SECOND)
     c, _ = signed_in(served.url, "alice")

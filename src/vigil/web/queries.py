@@ -572,12 +572,23 @@ def _digest_filters(q: Any, params: dict[str, str], dialect: str, spelled: dict[
 
 
 def statements_named(
-    session: Session, scope: Scope, names: list[str], role: str, limit: int = 500
+    session: Session, scope: Scope, index: int, names: list[str], role: str, limit: int = 500
 ) -> list[StatementView]:
     """Statements by (role "speaker") or about (role "target") an actor, given every spelling of it
-    the statements use (from the actor list): an indexed lookup, not a scan of the case."""
+    the statements use (from the actor list), in page order: the first `limit` of the statement
+    aggregate (`index`) by its index of names, with the reviewed ones (few) read whole and merged
+    in. Read from the case's records, an actor in a tenth of the case cost a join of all of them."""
     if not names:
         return []
+    D = DigestStatement
+    said = D.speaker_name if role == "speaker" else D.target_name
+    first = select(D.statement_id).where(D.digest_id == index, said.in_(names))
+    ids = list(session.scalars(first.order_by(D.position + 0).limit(limit)))  # sorted after the lookup
     name_col = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
-    rows = session.execute(case_statements(scope, None).where(name_col.in_(names)).limit(limit)).all()
-    return [v for v in _views(session, scope, rows) if v.status != "rejected"]
+    reviewed = case_statements(scope, None).where(
+        name_col.in_(names), StatementRow.id.in_(case_reviews(scope))
+    )
+    rows = {r[0].id: r for r in _rows_of(session, index, ids)}
+    rows.update({r[0].id: r for r in session.execute(reviewed).all()})
+    ordered = sorted(rows.values(), key=lambda r: (r[0].document_id, r[0].span_start, r[0].id))[:limit]
+    return [v for v in _views(session, scope, ordered) if v.status != "rejected"]

@@ -58,9 +58,10 @@ def actor_page(
     if a is None:
         raise HTTPException(404, "not found")
     names = aggregates.spellings(st, scope, key)
+    index = aggregates.ensure(st, scope, aggregates.STATEMENTS)
     with st.reads() as s:
-        by = queries.statements_named(s, scope, names, "speaker", ACTOR_STATEMENTS)
-        about = queries.statements_named(s, scope, names, "target", ACTOR_STATEMENTS)
+        by = queries.statements_named(s, scope, index, names, "speaker", ACTOR_STATEMENTS)
+        about = queries.statements_named(s, scope, index, names, "target", ACTOR_STATEMENTS)
     return page(
         request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about, actor_kinds=ACTOR_KINDS
     )
