@@ -239,6 +239,38 @@ def test_name_filters_keep_the_same_statements_by_index_and_in_page_order(
     assert kept(speaker="nobody-here") == []
 
 
+def test_a_common_word_pages_the_same_by_probes_as_by_all_its_matches(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past COMMON matches a word's page asks the full-text index statement by statement; the
+    pages, in both orders and with a kind on top, are those that reading every match gives."""
+    case = case_with(served, *(story(n) for n in range(6)))
+    c, _ = signed_in(served.url, "alice")
+
+    def pages(path: str, size: int) -> list[int]:
+        out: list[int] = []
+        for offset in range(0, 24, size):
+            got = c.get(f"{path}&limit={size}&offset={offset}").json()
+            if "timeline" in path:
+                got = [st for day in got for st in day["statements"]]
+            out += [st["id"] for st in got]
+        return out
+
+    seen: dict[str, list[list[int]]] = {}
+    for common in (10**9, 0):  # every word read whole, then every word probed
+        monkeypatch.setattr(queries, "COMMON", common)
+        for path in ("statements", "timeline"):
+            for query in ("q=prisoner", "q=prisoner+ministry", "kind=deny&q=prisoner", "q=nothing+like+this"):
+                for size in (2, 500):
+                    key = f"{path}?{query} by {size}"
+                    seen.setdefault(key, []).append(pages(f"/api/cases/{case}/{path}?{query}", size))
+    assert all(a == b for a, b in seen.values())
+    assert seen["statements?q=prisoner by 2"][0] == seen["statements?q=prisoner by 500"][0]
+    assert seen["statements?q=nothing+like+this by 500"][0] == []
+    words = c.get(f"/api/cases/{case}/statements?q=prisoner&limit=500").json()
+    assert len(words) >= 6 and all("prisoner" in st["text"] for st in words)
+
+
 def test_a_word_filter_stops_counting_at_the_cap_and_pages_on(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
