@@ -245,8 +245,8 @@ def case_statements(scope: Scope, document: Document | None = None) -> Any:
         .where((StatementRow.origin != "person") | StatementRow.id.in_(added))
     )
     q = _visible(q, scope)
-    if document is not None:
-        q = q.where(Document.blob_sha256 == document.blob_sha256)
+    if document is not None:  # the bytes named on both sides: read from them, not from the case's sources
+        q = q.where(Document.blob_sha256 == document.blob_sha256, Capture.page_sha256 == document.blob_sha256)
     return q.order_by(StatementRow.document_id, StatementRow.span_start, StatementRow.id, Capture.id)
 
 
