@@ -395,6 +395,10 @@ def expected(role: str, row: Row) -> set[int]:
     hidden = row.variant == "R" and role != "owner"  # R is restricted to the owner
     if t == "/cases/{case_id}/next-unreviewed":
         return {303}  # to the next statement to review, in a source the member may see
+    if m == "GET" and t == "/cases/{case_id}/tracker/{item}":
+        return {
+            404
+        }  # the matrix names no tracked item; test_tracker_page reads a real one, and a 404 to outsiders
     if m == "GET":
         return {404} if hidden else {200}
     if role == "viewer":

@@ -182,10 +182,15 @@ def status_counts(session: Session, digest_id: int, part: str) -> dict[str, int]
 
 
 def has_item(session: Session, digest_id: int, part: str, ref: str) -> bool:
-    q = select(DigestItem.id).where(
+    return item(session, digest_id, part, ref) is not None
+
+
+def item(session: Session, digest_id: int, part: str, ref: str) -> dict[str, Any] | None:
+    q = select(DigestItem.payload).where(
         DigestItem.digest_id == digest_id, DigestItem.part == part, DigestItem.ref == ref[:64]
     )
-    return session.scalar(q.limit(1)) is not None
+    found = session.scalar(q.limit(1))
+    return json.loads(found) if found is not None else None
 
 
 def summary(session: Session, digest_id: int) -> dict[str, Any]:

@@ -486,6 +486,10 @@ def glance(st: Store, scope: Scope, limit: int) -> Glance:
 
 
 def has_item(st: Store, scope: Scope, item: str) -> bool:
+    return tracker_item(st, scope, item) is not None
+
+
+def tracker_item(st: Store, scope: Scope, item: str) -> dict[str, Any] | None:
     did = ensure(st, scope, MONITOR)
     with st.reads() as s:
-        return digest.has_item(s, did, "tracker", item)
+        return digest.item(s, did, "tracker", item)

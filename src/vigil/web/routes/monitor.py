@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
@@ -24,6 +25,7 @@ from vigil.web.deps import API_PAGE, Id, Limit, Offset, PageNo, StoreDep, Who, m
 router = APIRouter()
 api = APIRouter(prefix="/api")
 PAGE = 20  # tracker items and contested claims carry their evidence: a page of them is heavy
+TRACKER_SHOWN = 10  # sources reporting an item, on the tracker's list; its own page lists them all
 # statements of each side a contested claim shows on its page; the statements page lists the rest
 CONTESTED_SHOWN = 5
 DASHBOARD_ITEMS = 10
@@ -126,6 +128,29 @@ def tracker_page(
         status=status or "",
         page_no=page_no,
         pages=max(1, -(-total // PAGE)),
+        shown=TRACKER_SHOWN,
+    )
+
+
+@router.get("/cases/{case_id}/tracker/{item}", response_class=HTMLResponse, include_in_schema=False)
+def tracker_item_page(
+    request: Request, who: Who, st: StoreDep, case_id: Id, item: Annotated[str, PathParam(max_length=64)]
+) -> HTMLResponse:
+    """One tracked demand or commitment with every source reporting it, and the form to decide it."""
+    with st.reads() as s:
+        case, role, scope = member(s, who, case_id)
+    found = aggregates.tracker_item(st, scope, item)
+    if found is None:
+        raise HTTPException(404, "not found")
+    return page(
+        request,
+        "tracker_item.html",
+        who,
+        case=case,
+        role=role,
+        i=found,
+        statuses=tracker.STATUSES,
+        shown=None,
     )
 
 
