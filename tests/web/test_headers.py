@@ -104,8 +104,11 @@ def visit(store: Store, ids: dict[str, int]) -> list[httpx.Response]:
     with store.sessions.begin() as s:  # a capture job for the job page to show (job_id=1)
         if s.get(Job, 1) is None:
             job_rows.create(s, ids["case_id"], "urls", ["https://example.org/"], None, "alice")
+    items = c.get(f"/api/cases/{ids['case_id']}/tracker").json()
+    assert items, "the seed's demands are tracked"
     out = []
     for path in pages(store, ids):
+        path = path.replace("/tracker/0123456789abcdef", f"/tracker/{items[0]['id']}")  # a real item
         r = c.get(path)
         if r.status_code in (403, 404):
             r = root.get(path)
