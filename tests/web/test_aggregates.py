@@ -170,10 +170,13 @@ def story(n: int) -> str:
     )
 
 
-def tiles(c: httpx.Client, path: str, size: int) -> list[int]:
+def tiles(c: httpx.Client, path: str, size: int, through: int = 200) -> list[int]:
+    """The ids of pages of `size` from the start to `through`, one after another (`path` may carry
+    a query of its own)."""
     out: list[int] = []
-    for offset in range(0, 200, size):
-        got = c.get(f"{path}?limit={size}&offset={offset}").json()
+    join = "&" if "?" in path else "?"
+    for offset in range(0, through, size):
+        got = c.get(f"{path}{join}limit={size}&offset={offset}").json()
         if "timeline" in path:
             got = [st for day in got for st in day["statements"]]
         out += [st["id"] for st in got]
@@ -247,15 +250,6 @@ def test_a_common_word_pages_the_same_by_probes_as_by_all_its_matches(
     case = case_with(served, *(story(n) for n in range(6)))
     c, _ = signed_in(served.url, "alice")
 
-    def pages(path: str, size: int) -> list[int]:
-        out: list[int] = []
-        for offset in range(0, 24, size):
-            got = c.get(f"{path}&limit={size}&offset={offset}").json()
-            if "timeline" in path:
-                got = [st for day in got for st in day["statements"]]
-            out += [st["id"] for st in got]
-        return out
-
     seen: dict[str, list[list[int]]] = {}
     for common in (10**9, 0):  # every word read whole, then every word probed
         monkeypatch.setattr(queries, "COMMON", common)
@@ -263,7 +257,7 @@ def test_a_common_word_pages_the_same_by_probes_as_by_all_its_matches(
             for query in ("q=prisoner", "q=prisoner+ministry", "kind=deny&q=prisoner", "q=nothing+like+this"):
                 for size in (2, 500):
                     key = f"{path}?{query} by {size}"
-                    seen.setdefault(key, []).append(pages(f"/api/cases/{case}/{path}?{query}", size))
+                    seen.setdefault(key, []).append(tiles(c, f"/api/cases/{case}/{path}?{query}", size, 24))
     assert all(a == b for a, b in seen.values())
     assert seen["statements?q=prisoner by 2"][0] == seen["statements?q=prisoner by 500"][0]
     assert seen["statements?q=nothing+like+this by 500"][0] == []

@@ -181,15 +181,18 @@ def status_counts(session: Session, digest_id: int, part: str) -> dict[str, int]
     return {s: int(n) for s, n in session.execute(q)}
 
 
+def _item(digest_id: int, part: str, ref: str, column: Any) -> Any:
+    where = (DigestItem.digest_id == digest_id, DigestItem.part == part, DigestItem.ref == ref[:64])
+    return select(column).where(*where).limit(1)
+
+
 def has_item(session: Session, digest_id: int, part: str, ref: str) -> bool:
-    return item(session, digest_id, part, ref) is not None
+    """Whether the item is there, without reading its payload (an item's can be 100 KB)."""
+    return session.scalar(_item(digest_id, part, ref, DigestItem.id)) is not None
 
 
 def item(session: Session, digest_id: int, part: str, ref: str) -> dict[str, Any] | None:
-    q = select(DigestItem.payload).where(
-        DigestItem.digest_id == digest_id, DigestItem.part == part, DigestItem.ref == ref[:64]
-    )
-    found = session.scalar(q.limit(1))
+    found = session.scalar(_item(digest_id, part, ref, DigestItem.payload))
     return json.loads(found) if found is not None else None
 
 

@@ -486,7 +486,9 @@ def glance(st: Store, scope: Scope, limit: int) -> Glance:
 
 
 def has_item(st: Store, scope: Scope, item: str) -> bool:
-    return tracker_item(st, scope, item) is not None
+    did = ensure(st, scope, MONITOR)
+    with st.reads() as s:
+        return digest.has_item(s, did, "tracker", item)
 
 
 def tracker_item(st: Store, scope: Scope, item: str) -> dict[str, Any] | None:
