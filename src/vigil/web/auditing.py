@@ -62,8 +62,7 @@ class GroupWriter:
                     batch, self.pending = self.pending, []
                 error: BaseException | None = None
                 try:
-                    with self.store.sessions.begin() as s:
-                        audit.record_all(s, [one.entry for one in batch])
+                    audit.append_events(self.store, [one.entry for one in batch])
                 except Exception as exc:  # every event of the batch failed with it: all answer 500
                     error = exc
                 for one in batch:
