@@ -512,3 +512,31 @@ def test_parallel_wrong_passwords_lock_the_account_on_either_database(database: 
     assert len(refused) == 12 and alice.attempt_seq == 13
     assert alice.failed_logins == auth.MAX_FAILURES and auth.locked(alice)
     st.engine.dispose()
+
+
+def test_the_read_only_lookup_answers_only_for_a_session_that_needs_no_write(store: Store) -> None:
+    """`auth.current` (every request) says who is asking without a write; anything to change or
+    refuse (an idle, old or disabled session, one due a last-seen move) is left to `auth.lookup`."""
+    with store.sessions.begin() as s:
+        alice = auth.find_user(s, "alice")
+        assert alice is not None
+        token, ws = auth.start_session(s, alice)
+        csrf = ws.csrf
+    with store.reads() as s:
+        assert auth.current(s, token) == (alice.id, "alice", "editor", csrf)
+        assert auth.current(s, token + "x") is None and auth.current(s, None) is None
+    for ages in (
+        {"last_seen_at": auth.TOUCH + timedelta(seconds=1)},  # due a last-seen move
+        {"last_seen_at": timedelta(minutes=31)},  # idle
+        {"expires_at": timedelta(seconds=1)},  # past its twelve hours
+    ):
+        set_times(store, **{"last_seen_at": timedelta(0), "expires_at": -timedelta(hours=1), **ages})
+        with store.reads() as s:
+            assert auth.current(s, token) is None, ages
+    set_times(store, last_seen_at=timedelta(0), expires_at=-timedelta(hours=1))
+    with store.reads() as s:
+        assert auth.current(s, token) is not None
+    with store.sessions.begin() as s:
+        s.execute(text("UPDATE users SET disabled = 1 WHERE name = 'alice'"))
+    with store.reads() as s:
+        assert auth.current(s, token) is None

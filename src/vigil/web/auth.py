@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, delete, null, or_, select, update
+from sqlalchemy import bindparam, case, delete, null, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -569,6 +569,35 @@ def _unexpired(session: Session, token: str | None, kind: str, t: datetime, with
 
 def start_session(session: Session, user: User) -> tuple[str, WebSession]:
     return _new_token(session, user, "session", SESSION_TTL)
+
+
+_CURRENT = (
+    select(
+        User.id,
+        User.name,
+        User.role,
+        User.disabled,
+        WebSession.csrf,
+        WebSession.expires_at,
+        WebSession.last_seen_at,
+    )
+    .join(User, User.id == WebSession.user_id)
+    .where(WebSession.token_hash == bindparam("token_hash"), WebSession.kind == "session")
+)
+
+
+def current(session: Session, token: str | None) -> tuple[int, str, str, str] | None:
+    """(user id, name, global role, CSRF token) of a session that is valid and needs no write (seen
+    within TOUCH); None sends the caller to `lookup` in a writing transaction, which also tells an
+    unknown, idle, old or disabled session. Every request asks this: read as plain columns by one
+    prebuilt statement, it costs a quarter of loading the two rows."""
+    if not token:
+        return None
+    row = session.execute(_CURRENT, {"token_hash": _digest(token)}).first()
+    t = _now()
+    if row is None or row.disabled or row.expires_at <= stamp(t) or row.last_seen_at <= stamp(t - TOUCH):
+        return None
+    return row.id, row.name, row.role, row.csrf
 
 
 def lookup(session: Session, token: str | None) -> tuple[User, WebSession] | None:

@@ -68,10 +68,10 @@ def identity(request: Request) -> Identity:
     store: Store = request.app.state.store
     token = request.cookies.get(auth.COOKIE)
     with store.reads() as s:  # most requests only read it: no write lock for them
-        found = auth.lookup(s, token)
-        if found is not None and not s.dirty and not s.deleted:
-            return _signed_in(request, *found)
-        s.rollback()  # what the lookup would change is written below, not by the request's reads
+        seen = auth.current(s, token)
+    if seen is not None:
+        auditing.note_user(request, seen[1])
+        return seen
     with store.sessions.begin() as s:  # an idle session to end, or last-seen to move on
         found = auth.lookup(s, token)
         if found is None:
