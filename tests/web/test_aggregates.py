@@ -265,6 +265,50 @@ def test_a_common_word_pages_the_same_by_probes_as_by_all_its_matches(
     assert len(words) >= 6 and all("prisoner" in st["text"] for st in words)
 
 
+def test_a_kept_count_follows_the_reviews(served: Served) -> None:
+    """A filtered count is kept for the same aggregate and filters (each page of a search counted
+    its matches again), and counted anew once a review changes what it counts."""
+    case = case_with(served, *(story(n) for n in range(3)))
+    c, csrf = signed_in(served.url, "alice")
+    words = c.get(f"/api/cases/{case}/statements?q=prisoner&limit=500").json()
+    n = len(words)
+    assert n >= 3
+    path = f"/cases/{case}/statements?q=prisoner&reviewed=no"
+    assert f"{n} statements" in c.get(path).text
+    assert f"{n} statements" in c.get(path + "&page_no=2").text  # the kept count
+    r = c.post(
+        f"/api/cases/{case}/statements/{words[0]['id']}/review",
+        json={"action": "accepted"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert r.status_code == 200
+    assert f"{n - 1} statements" in c.get(path).text
+    assert f"{n} statements" in c.get(f"/cases/{case}/statements?q=prisoner").text  # reviewed ones too
+
+
+def test_an_actor_s_statements_are_the_same_walked_in_order_or_found_by_name(served: Served) -> None:
+    """The actor page reads an actor's statements by their names, or walks the page order when the
+    actor says much of the case: both give the same first statements, in page order."""
+    case = case_with(served, SECOND, *(story(n) for n in range(6)))
+    c, _ = signed_in(served.url, "alice")
+    scope = Scope(case, alice_id(served))
+    actors = c.get(f"/api/cases/{case}/actors?limit=500").json()
+    index = aggregates.ensure(served.store, scope, aggregates.STATEMENTS)
+    tried = 0
+    for a in actors:
+        names = aggregates.spellings(served.store, scope, a["key"])
+        for role in queries.ROLES:
+            with served.store.reads() as s:
+                ways = [
+                    [v.id for v in queries.statements_named(s, scope, index, names, role, limit, expected)]
+                    for limit in (2, 500)
+                    for expected in (None, 10**9)  # found by name, then walked in page order
+                ]
+            assert ways[0] == ways[1] == ways[2][:2] and ways[2] == ways[3], (a["name"], role)
+            tried += bool(ways[2])
+    assert tried >= 3
+
+
 def test_a_word_filter_stops_counting_at_the_cap_and_pages_on(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:

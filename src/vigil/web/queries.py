@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Integer, column, func, literal_column, or_, select, text
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Bundle, Session
 
 from vigil.connect.text import stem
 from vigil.store import digest
@@ -25,6 +25,7 @@ from vigil.store.tables import (
     StatementRow,
     User,
 )
+from vigil.web.kept import Kept
 
 WRITE_ROLES = ("owner", "editor")
 
@@ -132,23 +133,43 @@ def source_count(session: Session, scope: Scope, cap: int | None = None) -> int:
     return int(session.scalar(select(func.count()).select_from(q.limit(cap).subquery())) or 0)
 
 
+# a source as the lists show it: plain rows, as with STATEMENT (a page of 50 loaded as objects
+# cost 2 ms)
+SOURCE: Bundle[Any] = Bundle(
+    "capture",
+    *(
+        getattr(Capture, c)
+        for c in (
+            "id",
+            "method",
+            "final_url",
+            "captured_at",
+            "collector",
+            "page_sha256",
+            "warc_sha256",
+            "outcome",
+        )
+    ),
+)
+SOURCE_DOCUMENT: Bundle[Any] = Bundle("document", Document.id, Document.title, Document.published)
+
+
 def sources(
     session: Session, scope: Scope, offset: int = 0, limit: int | None = None
-) -> list[tuple[Capture, Document | None]]:
-    """The case's captures with their current documents, in one query."""
+) -> list[tuple[Any, Any]]:
+    """The case's captures with their current documents (None where there is none), in one query."""
     page = _visible(select(CaseCapture.capture_id).where(CaseCapture.case_id == scope.case_id), scope)
     rows = session.execute(
-        select(Capture, Document)
-        .options(defer(Document.text), defer(Document.captions), defer(Document.removed))
+        select(SOURCE, SOURCE_DOCUMENT)
         .join(CaseCapture, CaseCapture.capture_id == Capture.id)
         .outerjoin(Document, (Document.blob_sha256 == Capture.page_sha256) & Document.superseded_by.is_(None))
         .where(CaseCapture.case_id == scope.case_id)
         .where(Capture.id.in_(page.order_by(CaseCapture.capture_id).offset(offset).limit(limit)))
         .order_by(Capture.id, Document.id.desc())
     ).all()
-    out: dict[int, tuple[Capture, Document | None]] = {}
+    out: dict[int, tuple[Any, Any]] = {}
     for cap, doc in rows:
-        out.setdefault(cap.id, (cap, doc))
+        out.setdefault(cap.id, (cap, doc if doc.id is not None else None))
     return list(out.values())
 
 
@@ -226,6 +247,33 @@ class StatementView:
         return self.published or self.date  # a day without its year only when nothing better is known
 
 
+# a statement's columns as a plain row (`row.kind`…): pages read tens to hundreds of them, and
+# loading each as an ORM object (identity map, instance state) cost half again as much
+STATEMENT: Bundle[Any] = Bundle(
+    "statement",
+    *(
+        getattr(StatementRow, c)
+        for c in (
+            "id",
+            "document_id",
+            "kind",
+            "speaker_name",
+            "target_name",
+            "date",
+            "text",
+            "quote",
+            "span_start",
+            "span_end",
+            "confidence",
+            "origin",
+            "cue",
+        )
+    ),
+)
+ROWS = 10_000  # statement rows kept by (aggregate, statement): neither ever changes
+COUNTS = 2_000  # filtered counts kept by (aggregate, filters, the case's newest review)
+
+
 def case_reviews(scope: Scope) -> Any:
     return select(Review.statement_id).where(Review.case_id == scope.case_id)
 
@@ -236,7 +284,7 @@ def case_statements(scope: Scope, document: Document | None = None) -> Any:
     Machine statements come with the bytes; a person's statement only with the case it was added in."""
     added = case_reviews(scope).where(Review.action == "added")
     q = (
-        select(StatementRow, Document.title, Capture.id, Document.published)
+        select(STATEMENT, Document.title, Capture.id, Document.published)
         .join(Document, Document.id == StatementRow.document_id)
         .join(Capture, Capture.page_sha256 == Document.blob_sha256)
         .join(CaseCapture, (CaseCapture.capture_id == Capture.id) & (CaseCapture.case_id == scope.case_id))
@@ -424,7 +472,9 @@ def statement_page(
     paged = (
         _digest_filters(base, params, dialect, spelled, probe=True) if _common(session, params) else machine
     )
-    total, exact = _machine_total(session, scope, index, machine, params, kinds) if count else (0, True)
+    total, exact = (
+        _machine_total(session, scope, index, (machine, spelled), params, kinds) if count else (0, True)
+    )
     done: list[StatementView] = []
     if params.get("reviewed") != "no":
         done = [v for v in reviewed_views(session, scope) if matches(v, params, names)]
@@ -479,38 +529,55 @@ def _machine_total(
     session: Session,
     scope: Scope,
     index: int,
-    machine: Any,
+    filtered: tuple[Any, dict[str, Spelled]],
     params: dict[str, str],
     kinds: dict[str, int] | None,
 ) -> tuple[int, bool]:
     """How many unreviewed statements the page's filters keep: by kind from the aggregate's counts,
     less the reviewed ones among them (few), else counted by index up to the cap; and whether the
-    figure is the whole count."""
+    figure is the whole count. A counted figure is kept (COUNTS) for the same aggregate, filters
+    and reviews: each page of a search counted the same matches again, the most costly part of it."""
     D = DigestStatement
+    machine, spelled = filtered
     if kinds is not None and params.get("reviewed") != "yes" and not any(params.get(k) for k in FILTERS):
         kind = params.get("kind")
         whole = kinds.get(kind, 0) if kind else sum(kinds.values())
         held = select(func.count()).where(D.digest_id == index, D.statement_id.in_(case_reviews(scope)))
         return whole - int(session.scalar(held.where(D.kind == kind) if kind else held) or 0), True
+    reviewed = session.scalar(select(func.max(Review.id)).where(Review.case_id == scope.case_id))
+    wanted = tuple((k, params.get(k)) for k in (*FILTERS, "kind", "reviewed"))
+    names = tuple(sorted((k, tuple(sorted(v.kept))) for k, v in spelled.items()))
+    key = (index, wanted, names, reviewed)
+    memo = Kept.of(session, "counts", COUNTS)
+    kept = memo.get_many([key])
+    if key in kept:
+        return cast(tuple[int, bool], kept[key])
     counted = machine.with_only_columns(D.id).limit(COUNT_CAP + 1).subquery()
     n = int(session.scalar(select(func.count()).select_from(counted)) or 0)
-    return min(n, COUNT_CAP), n <= COUNT_CAP
+    found = min(n, COUNT_CAP), n <= COUNT_CAP
+    memo.put_many([(key, found)])
+    return found
 
 
 def _rows_of(session: Session, index: int, ids: list[int]) -> list[Any]:
     """Statement rows by id with their title and capture, as `case_statements` gives them; the
-    aggregate already holds only the case's statements the member may see, so no case join."""
+    aggregate already holds only the case's statements the member may see, so no case join. Rows
+    read before are kept (in no particular order: callers key them by id)."""
     D = DigestStatement
-    out: list[Any] = []
-    for chunk in range(0, len(ids), 5000):
+    memo = Kept.of(session, "statement rows", ROWS)
+    kept = memo.get_many((index, i) for i in ids)
+    missing = [i for i in ids if (index, i) not in kept]
+    for chunk in range(0, len(missing), 5000):
         q = (
-            select(StatementRow, Document.title, D.capture_id, Document.published)
+            select(STATEMENT, Document.title, D.capture_id, Document.published)
             .join(Document, Document.id == StatementRow.document_id)
             .join(D, (D.statement_id == StatementRow.id) & (D.digest_id == index))
-            .where(StatementRow.id.in_(ids[chunk : chunk + 5000]))
+            .where(StatementRow.id.in_(missing[chunk : chunk + 5000]))
         )
-        out += session.execute(q).all()
-    return out
+        read = session.execute(q).all()
+        memo.put_many(((index, r[0].id), r) for r in read)
+        kept.update(((index, r[0].id), r) for r in read)
+    return list(kept.values())
 
 
 def reviewed_views(session: Session, scope: Scope) -> list[StatementView]:
@@ -601,18 +668,30 @@ def _digest_filters(
 
 
 def statements_named(
-    session: Session, scope: Scope, index: int, names: list[str], role: str, limit: int = 500
+    session: Session,
+    scope: Scope,
+    index: int,
+    names: list[str],
+    role: str,
+    limit: int = 500,
+    expected: int | None = None,
 ) -> list[StatementView]:
     """Statements by (role "speaker") or about (role "target") an actor, given every spelling of it
     the statements use (from the actor list), in page order: the first `limit` of the statement
     aggregate (`index`) by its index of names, with the reviewed ones (few) read whole and merged
-    in. Read from the case's records, an actor in a tenth of the case cost a join of all of them."""
+    in. Read from the case's records, an actor in a tenth of the case cost a join of all of them.
+    `expected`: how many there are (the actor list's count). Of N statements, the first `limit` of
+    an actor's E come after reading about E of them by name, or about limit * N / E walking the
+    page order: the walk is taken when that is fewer."""
     if not names:
         return []
     D = DigestStatement
     said = D.speaker_name if role == "speaker" else D.target_name
     first = select(D.statement_id).where(D.digest_id == index, said.in_(names))
-    ids = list(session.scalars(first.order_by(D.position + 0).limit(limit)))  # sorted after the lookup
+    place: Any = D.position
+    if expected is None or expected * expected <= limit * sum(kind_counts(session, index).values()):
+        place = D.position + 0  # found by name, then sorted: fewer rows than walking to `limit` of them
+    ids = list(session.scalars(first.order_by(place).limit(limit)))
     name_col = StatementRow.speaker_name if role == "speaker" else StatementRow.target_name
     reviewed = case_statements(scope, None).where(
         name_col.in_(names), StatementRow.id.in_(case_reviews(scope))

@@ -60,8 +60,8 @@ def actor_page(
     names = aggregates.spellings(st, scope, key)
     index = aggregates.ensure(st, scope, aggregates.STATEMENTS)
     with st.reads() as s:
-        by = queries.statements_named(s, scope, index, names, "speaker", ACTOR_STATEMENTS)
-        about = queries.statements_named(s, scope, index, names, "target", ACTOR_STATEMENTS)
+        by = queries.statements_named(s, scope, index, names, "speaker", ACTOR_STATEMENTS, a.said)
+        about = queries.statements_named(s, scope, index, names, "target", ACTOR_STATEMENTS, a.about)
     return page(
         request, "actor.html", who, case=case, role=role, actor=a, by=by, about=about, actor_kinds=ACTOR_KINDS
     )
