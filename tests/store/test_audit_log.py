@@ -5,6 +5,7 @@ a checkpoint, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 
 from sqlalchemy import delete, func, select
 
@@ -37,7 +38,7 @@ def test_batches_join_the_chain_under_checkpoints_and_verify(store_env: Env) -> 
         newest = s.scalars(select(Checkpoint).order_by(Checkpoint.id.desc())).first()
     assert [audit.as_dict(r)["records"]["query"] for r in rows] == [f"page_no={n}" for n in range(1, 6)]
     assert rows[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.row_hash for a, b in zip(rows, rows[1:], strict=False))
+    assert all(b.prev_hash == a.row_hash for a, b in pairwise(rows))
     assert newest is not None and checkpoint.read_head(store.root) == (newest.id, newest.row_hash)
     assert list(verify(store)) == []
     with store.sessions.begin() as s:  # the last event gone: its checkpoint tells
