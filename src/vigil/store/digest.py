@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -31,9 +31,22 @@ class Built:
     statements: list[dict[str, Any]] = field(default_factory=list)  # digest_statements rows, less the id
 
 
-def current(session: Session, case_id: int, scope: str, part: str) -> Digest | None:
-    q = select(Digest).where(Digest.case_id == case_id, Digest.scope == scope, Digest.part == part)
-    return session.scalar(q.order_by(Digest.id.desc()).limit(1))
+_CURRENT = (
+    select(Digest.id, Digest.version, Digest.seconds)
+    .where(
+        Digest.case_id == bindparam("case"),
+        Digest.scope == bindparam("scope"),
+        Digest.part == bindparam("part"),
+    )
+    .order_by(Digest.id.desc())
+    .limit(1)
+)
+
+
+def current(session: Session, case_id: int, scope: str, part: str) -> Any:
+    """The newest build's id, version and seconds (a row), or None: asked on every page, so one
+    prebuilt statement and no object loaded."""
+    return session.execute(_CURRENT, {"case": case_id, "scope": scope, "part": part}).first()
 
 
 TABLES = {

@@ -106,10 +106,10 @@ def ensure(st: Store, scope: Scope, part: str, fresh: bool = False) -> int:
         wanted = version(s, scope, part)
         found = digest.current(s, scope.case_id, key, part)
     if found is not None and found.version == wanted:
-        did = found.id
+        did = int(found.id)
     elif found is not None and not fresh and found.seconds >= QUICK:
         _behind(st, scope, part)
-        did = found.id
+        did = int(found.id)
     else:
         rebuilt = _rebuild(st, scope, part)
         assert rebuilt is not None  # it waited for the lock
@@ -142,7 +142,7 @@ def _rebuild(st: Store, scope: Scope, part: str, wait: bool = True) -> int | Non
             wanted = version(s, scope, part)
             found = digest.current(s, scope.case_id, key, part)
             if found is not None and found.version == wanted:
-                return found.id  # built by whoever held the lock before
+                return int(found.id)  # built by whoever held the lock before
             t0 = time.perf_counter()
             built = BUILDERS[part](s, scope)
             seconds = time.perf_counter() - t0

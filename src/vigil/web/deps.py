@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from vigil.model import KINDS
 from vigil.plural import counted
 from vigil.store.db import Store
-from vigil.store.tables import Case, User
+from vigil.store.tables import User
 from vigil.web import auditing, auth, queries, readable
 from vigil.web.present import highlight
 
@@ -103,8 +103,8 @@ async def store_of(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(store_of)]
 
 
-def member(s: Session, who: Identity, case_id: int, write: bool = False) -> tuple[Case, str, queries.Scope]:
-    """The case, the user's role in it and what they may see of it; 404 to anyone outside."""
+def member(s: Session, who: Identity, case_id: int, write: bool = False) -> tuple[Any, str, queries.Scope]:
+    """The case (a row), the user's role in it and what they may see of it; 404 to anyone outside."""
     user_id, _, global_role, _ = who  # as `identity` read it at the start of this request
     found = queries.membership(s, user_id, case_id)
     if found is None:

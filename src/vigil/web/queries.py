@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, column, func, literal_column, or_, select, text
+from sqlalchemy import Integer, bindparam, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import Bundle, Session
 
 from vigil.connect.text import stem
@@ -42,12 +42,18 @@ class Scope:
     hidden: frozenset[int] = frozenset()
 
 
+_RESTRICTED = select(CaseCapture.capture_id, CaseCapture.restricted_to).where(
+    CaseCapture.case_id == bindparam("case"), CaseCapture.restricted_to.is_not(None)
+)
+_MEMBERSHIP = (
+    select(Case.id, Case.name, Case.description, Case.created_by, Case.created_at, CaseMember.role)
+    .join(CaseMember, CaseMember.case_id == Case.id)
+    .where(Case.id == bindparam("case"), CaseMember.user_id == bindparam("user"))
+)
+
+
 def scope_for(session: Session, case_id: int, user_id: int) -> Scope:
-    rows = session.execute(
-        select(CaseCapture.capture_id, CaseCapture.restricted_to).where(
-            CaseCapture.case_id == case_id, CaseCapture.restricted_to.is_not(None)
-        )
-    ).all()
+    rows = session.execute(_RESTRICTED, {"case": case_id}).all()
     hidden = frozenset(cap for cap, users in rows if user_id not in json.loads(users or "[]"))
     return Scope(case_id, user_id, hidden)
 
@@ -56,14 +62,11 @@ def _visible(q: Any, scope: Scope) -> Any:
     return q.where(CaseCapture.capture_id.not_in(scope.hidden)) if scope.hidden else q
 
 
-def membership(session: Session, user_id: int, case_id: int) -> tuple[Case, str] | None:
-    """The case and the user's role in it, or None (which the app answers with 404)."""
-    row = session.execute(
-        select(Case, CaseMember.role)
-        .join(CaseMember, CaseMember.case_id == Case.id)
-        .where(Case.id == case_id, CaseMember.user_id == user_id)
-    ).first()
-    return (row[0], row[1]) if row else None
+def membership(session: Session, user_id: int, case_id: int) -> tuple[Any, str] | None:
+    """The case (a row: `.id`, `.name`, `.description`…) and the user's role in it, or None (which
+    the app answers with 404). Asked on every page of a case: one prebuilt statement, no object."""
+    row = session.execute(_MEMBERSHIP, {"case": case_id, "user": user_id}).first()
+    return (row, row.role) if row else None
 
 
 def member_ids(session: Session, case_id: int) -> list[tuple[str, int]]:
@@ -247,29 +250,28 @@ class StatementView:
         return self.published or self.date  # a day without its year only when nothing better is known
 
 
-# a statement's columns as a plain row (`row.kind`…): pages read tens to hundreds of them, and
-# loading each as an ORM object (identity map, instance state) cost half again as much
-STATEMENT: Bundle[Any] = Bundle(
-    "statement",
-    *(
-        getattr(StatementRow, c)
-        for c in (
-            "id",
-            "document_id",
-            "kind",
-            "speaker_name",
-            "target_name",
-            "date",
-            "text",
-            "quote",
-            "span_start",
-            "span_end",
-            "confidence",
-            "origin",
-            "cue",
-        )
-    ),
-)
+class Said(NamedTuple):
+    """A statement's columns as the pages read them: a plain tuple, quick to read field by field
+    (a row of the database's answer looks each one up by name) and kept by workers (ROWS)."""
+
+    id: int
+    document_id: int
+    kind: str
+    speaker_name: str | None
+    target_name: str | None
+    date: str | None
+    text: str
+    quote: str | None
+    span_start: int
+    span_end: int
+    confidence: float
+    origin: str
+    cue: str | None
+
+
+# a statement's columns as a plain row: pages read tens to hundreds of them, and loading each as an
+# ORM object (identity map, instance state) cost half again as much
+STATEMENT: Bundle[Any] = Bundle("statement", *(getattr(StatementRow, c) for c in Said._fields))
 ROWS = 10_000  # statement rows kept by (aggregate, statement): neither ever changes
 COUNTS = 2_000  # filtered counts kept by (aggregate, filters, the case's newest review)
 
@@ -345,7 +347,8 @@ def _views(session: Session, scope: Scope, rows: Any) -> list[StatementView]:
             reviews[rev.statement_id] = rev
     out = []
     seen: set[int] = set()
-    for r, title, capture_id, published in rows:
+    for row, title, capture_id, published in rows:
+        r = row if isinstance(row, Said) else Said(*row)
         if r.id in seen:
             continue
         seen.add(r.id)
@@ -574,9 +577,9 @@ def _rows_of(session: Session, index: int, ids: list[int]) -> list[Any]:
             .join(D, (D.statement_id == StatementRow.id) & (D.digest_id == index))
             .where(StatementRow.id.in_(missing[chunk : chunk + 5000]))
         )
-        read = session.execute(q).all()
-        memo.put_many(((index, r[0].id), r) for r in read)
-        kept.update(((index, r[0].id), r) for r in read)
+        read = [((index, r[0].id), (Said(*r[0]), *r[1:])) for r in session.execute(q)]
+        memo.put_many(read)
+        kept.update(read)
     return list(kept.values())
 
 
@@ -622,14 +625,22 @@ PROBE = (
 def _common(session: Session, params: dict[str, str]) -> bool:
     """Whether the words match more than COMMON statements of the store (SQLite). Reading every
     match costs time in proportion to them (60 ms for a word in 230,000 statements); asking the
-    index of each statement in page order, until a page is full, costs in proportion to the page."""
+    index of each statement in page order, until a page is full, costs in proportion to the page.
+    The answer is kept until a statement is added (the index only grows with them): counting to
+    COMMON took a millisecond for each page of a search."""
     words = fts5_query(params.get("q", ""))
     if not words or session.bind is None or session.bind.dialect.name != "sqlite":
         return False
-    capped = text(
-        "SELECT count(*) FROM (SELECT rowid FROM statements_fts WHERE statements_fts MATCH :fq LIMIT :n)"
-    ).bindparams(fq=words, n=COMMON + 1)
-    return int(session.execute(capped).scalar() or 0) > COMMON
+    key = (words, COMMON, session.scalar(select(func.max(StatementRow.id))))
+    memo = Kept.of(session, "common words", 1_000)
+    kept = memo.get_many([key])
+    if key not in kept:
+        capped = text(
+            "SELECT count(*) FROM (SELECT rowid FROM statements_fts WHERE statements_fts MATCH :fq LIMIT :n)"
+        ).bindparams(fq=words, n=COMMON + 1)
+        kept[key] = int(session.execute(capped).scalar() or 0) > COMMON
+        memo.put_many(kept.items())
+    return bool(kept[key])
 
 
 def _digest_filters(
