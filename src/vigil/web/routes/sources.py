@@ -32,6 +32,10 @@ SCANNED = 1_000  # newest captures of the store among which they are looked for
 ACTOR_MENU = 300  # actors suggested in a statement's edit fields
 
 
+# made once: an alias copies its table's columns and their foreign keys (a millisecond per page)
+_HELD, _TWIN = aliased(CaseCapture), aliased(Capture)
+
+
 def candidates(s: Session, user: User, case_id: int, limit: int = LISTED) -> list[tuple[int, str, str]]:
     """(capture id, title or URL, captured at) the user may add to this case, newest first.
 
@@ -54,7 +58,7 @@ def _addable(
     other cases, in any case at all): a list of every case's sources built for each view grows
     with the store."""
     mine = select(CaseMember.case_id).where(CaseMember.user_id == user.id, CaseMember.case_id != case_id)
-    held, twin = aliased(CaseCapture), aliased(Capture)
+    held, twin = _HELD, _TWIN
     in_case = select(held.capture_id).where(held.capture_id == Capture.id, held.case_id == case_id)
     same_bytes = (
         select(twin.id)
