@@ -50,6 +50,7 @@ from vigil.store.tables import (
 )
 from vigil.store.tables import Judgement as JudgementRow
 from vigil.web import queries
+from vigil.web.kept import Kept
 from vigil.web.queries import Scope, case_statements
 
 ACTORS, MONITOR, STATEMENTS = "actors", "monitor", "statements"
@@ -389,7 +390,12 @@ def actor_names(st: Store, scope: Scope, limit: int, speakers: bool = False) -> 
     """The names of the case's highest-ranked actors, sorted, for a menu."""
     did = ensure(st, scope, ACTORS)
     with st.reads() as s:
-        return sorted(set(digest.actor_names(s, did, limit, speakers)))
+        lists, key = Kept.of(s, "actor names", 200), (did, limit, speakers)  # a built one never changes
+        kept = lists.get_many([key])
+        if key not in kept:
+            kept[key] = sorted(set(digest.actor_names(s, did, limit, speakers)))
+            lists.put_many(kept.items())
+        return list(kept[key])
 
 
 def actor(st: Store, scope: Scope, key: str) -> ActorView | None:

@@ -201,9 +201,19 @@ def reviewed_counts(session: Session, scope: Scope, doc_ids: list[int]) -> dict[
 
 
 def kind_counts(session: Session, index: int) -> dict[str, int]:
-    """The case's machine statements by kind, from its statement aggregate (counted when it was built)."""
-    built = session.get(Digest, index)
-    known = json.loads(built.summary).get("kinds") if built is not None else None
+    """The case's machine statements by kind, from its statement aggregate (counted when it was
+    built, and kept: a built aggregate never changes)."""
+    memo = Kept.of(session, "kind counts", 200)
+    kept = memo.get_many([index])
+    if index not in kept:
+        kept[index] = _kind_counts(session, index)
+        memo.put_many(kept.items())
+    return dict(kept[index])
+
+
+def _kind_counts(session: Session, index: int) -> dict[str, int]:
+    summary = session.scalar(select(Digest.summary).where(Digest.id == index))
+    known = json.loads(summary).get("kinds") if summary is not None else None
     if isinstance(known, dict):
         return {k: int(n) for k, n in known.items()}
     D = DigestStatement
