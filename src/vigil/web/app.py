@@ -18,7 +18,6 @@ from fastapi.staticfiles import StaticFiles
 
 from vigil.store.db import Store, open_store
 from vigil.web import aggregates, auditing
-from vigil.web.connections import RebalanceMiddleware
 from vigil.web.csrf import CSRFMiddleware
 from vigil.web.deps import HERE, NotSignedIn, not_signed_in, templates
 from vigil.web.errors import install_error_handlers
@@ -71,8 +70,7 @@ def create_app(store: Store | None = None, allow_private: bool = False) -> FastA
     install_error_handlers(app)  # HTML error pages for people, JSON under /api, never a traceback
     app.add_middleware(auditing.AuditMiddleware, store=st)  # outside both: a 500 is audited too
     app.add_middleware(SharedReadsMiddleware)  # one read session per request, the error pages' too
-    install_security_headers(app)  # CSP and the rest on every response
-    app.add_middleware(RebalanceMiddleware)  # outermost: now and then a connection is closed after its answer
+    install_security_headers(app)  # last, so outermost: CSP and the rest on every response
     app.exception_handler(NotSignedIn)(not_signed_in)  # pages send people to sign in, the API says 401
     for router in ROUTERS:
         app.include_router(router)
