@@ -28,3 +28,15 @@ def test_each_database_keeps_its_own(tmp_path: Path) -> None:
         assert Kept.of(s, "rows", 10) is mine  # the same database, another session
     with two.reads() as s:
         assert Kept.of(s, "rows", 10).get_many([(1, 1)]) == {}
+
+
+def test_recall_makes_what_is_missing_once() -> None:
+    kept = Kept(10)
+    made: list[str] = []
+
+    def make() -> str:
+        made.append("x")
+        return "value"
+
+    assert kept.recall("k", make) == "value" and kept.recall("k", make) == "value"
+    assert made == ["x"]

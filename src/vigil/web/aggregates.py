@@ -390,12 +390,11 @@ def actor_names(st: Store, scope: Scope, limit: int, speakers: bool = False) -> 
     """The names of the case's highest-ranked actors, sorted, for a menu."""
     did = ensure(st, scope, ACTORS)
     with st.reads() as s:
-        lists, key = Kept.of(s, "actor names", 200), (did, limit, speakers)  # a built one never changes
-        kept = lists.get_many([key])
-        if key not in kept:
-            kept[key] = sorted(set(digest.actor_names(s, did, limit, speakers)))
-            lists.put_many(kept.items())
-        return list(kept[key])
+        kept = Kept.of(s, "actor names", 200)  # a built aggregate never changes
+        names = kept.recall(
+            (did, limit, speakers), lambda: sorted(set(digest.actor_names(s, did, limit, speakers)))
+        )
+        return list(names)
 
 
 def actor(st: Store, scope: Scope, key: str) -> ActorView | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -39,6 +39,15 @@ class Kept:
             if name not in mine:
                 mine[name] = Kept(size)
             return mine[name]
+
+    def recall(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """What is kept under `key`, made first (and kept) when nothing is."""
+        got = self.get_many([key])
+        if key in got:
+            return got[key]
+        value = make()
+        self.put_many([(key, value)])
+        return value
 
     def get_many(self, keys: Iterable[Hashable]) -> dict[Hashable, Any]:
         out: dict[Hashable, Any] = {}

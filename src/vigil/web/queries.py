@@ -203,12 +203,7 @@ def reviewed_counts(session: Session, scope: Scope, doc_ids: list[int]) -> dict[
 def kind_counts(session: Session, index: int) -> dict[str, int]:
     """The case's machine statements by kind, from its statement aggregate (counted when it was
     built, and kept: a built aggregate never changes)."""
-    memo = Kept.of(session, "kind counts", 200)
-    kept = memo.get_many([index])
-    if index not in kept:
-        kept[index] = _kind_counts(session, index)
-        memo.put_many(kept.items())
-    return dict(kept[index])
+    return dict(Kept.of(session, "kind counts", 200).recall(index, lambda: _kind_counts(session, index)))
 
 
 def _kind_counts(session: Session, index: int) -> dict[str, int]:
@@ -561,15 +556,13 @@ def _machine_total(
     wanted = tuple((k, params.get(k)) for k in (*FILTERS, "kind", "reviewed"))
     names = tuple(sorted((k, tuple(sorted(v.kept))) for k, v in spelled.items()))
     key = (index, wanted, names, reviewed)
-    memo = Kept.of(session, "counts", COUNTS)
-    kept = memo.get_many([key])
-    if key in kept:
-        return cast(tuple[int, bool], kept[key])
-    counted = machine.with_only_columns(D.id).limit(COUNT_CAP + 1).subquery()
-    n = int(session.scalar(select(func.count()).select_from(counted)) or 0)
-    found = min(n, COUNT_CAP), n <= COUNT_CAP
-    memo.put_many([(key, found)])
-    return found
+
+    def count() -> tuple[int, bool]:
+        counted = machine.with_only_columns(D.id).limit(COUNT_CAP + 1).subquery()
+        n = int(session.scalar(select(func.count()).select_from(counted)) or 0)
+        return min(n, COUNT_CAP), n <= COUNT_CAP
+
+    return cast(tuple[int, bool], Kept.of(session, "counts", COUNTS).recall(key, count))
 
 
 def _rows_of(session: Session, index: int, ids: list[int]) -> list[Any]:
@@ -642,15 +635,14 @@ def _common(session: Session, params: dict[str, str]) -> bool:
     if not words or session.bind is None or session.bind.dialect.name != "sqlite":
         return False
     key = (words, COMMON, session.scalar(select(func.max(StatementRow.id))))
-    memo = Kept.of(session, "common words", 1_000)
-    kept = memo.get_many([key])
-    if key not in kept:
+
+    def common() -> bool:
         capped = text(
             "SELECT count(*) FROM (SELECT rowid FROM statements_fts WHERE statements_fts MATCH :fq LIMIT :n)"
         ).bindparams(fq=words, n=COMMON + 1)
-        kept[key] = int(session.execute(capped).scalar() or 0) > COMMON
-        memo.put_many(kept.items())
-    return bool(kept[key])
+        return int(session.execute(capped).scalar() or 0) > COMMON
+
+    return bool(Kept.of(session, "common words", 1_000).recall(key, common))
 
 
 def _digest_filters(
