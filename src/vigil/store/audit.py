@@ -11,13 +11,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from vigil.capture import custody
 from vigil.store import checkpoint
 from vigil.store.db import Store
-from vigil.store.records import append_all, dumps
+from vigil.store.records import CHAIN_LOCK, GENESIS, append_all, dumps
 from vigil.store.tables import AuditEvent, Checkpoint
 
 MAX_IDS = 1000  # ids listed per event; beyond that the count says how many more
@@ -44,12 +44,10 @@ def record_all(session: Session, entries: list[Entry]) -> None:
     append_all(session, [_row(e) for e in entries])
 
 
-GENESIS = "0" * 64
 _HEADS = select(
     select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery(),
     select(Checkpoint.row_hash).order_by(Checkpoint.id.desc()).limit(1).scalar_subquery(),
 )
-_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:t))")  # as records.chain_head takes it
 _EVENTS = insert(AuditEvent).returning(AuditEvent.id, sort_by_parameter_order=True)
 _CHECKPOINT = insert(Checkpoint).returning(Checkpoint.id)
 
@@ -61,25 +59,21 @@ def append_events(store: Store, entries: list[Entry]) -> None:
     pages' reads (2 ms of a 7 ms request)."""
     with store.engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # the chains' locks, in the order every writer takes them
-            conn.execute(_LOCK, {"t": AuditEvent.__tablename__})
-            conn.execute(_LOCK, {"t": Checkpoint.__tablename__})
+            conn.execute(CHAIN_LOCK, {"t": AuditEvent.__tablename__})
+            conn.execute(CHAIN_LOCK, {"t": Checkpoint.__tablename__})
         event_head, checkpoint_head = conn.execute(_HEADS).one()
         rows = [_values(e) for e in entries]
         prev = event_head or GENESIS
         for row in rows:
-            row["prev_hash"], row["row_hash"] = prev, _hashed(prev, row, AuditEvent.HASHED)
+            row["prev_hash"], row["row_hash"] = prev, custody.chain_hash(prev, AuditEvent.content_of(row))
             prev = row["row_hash"]
         ids = conn.execute(_EVENTS, rows).scalars().all()
         heads = {AuditEvent.__tablename__: [ids[-1], prev]}
         point: dict[str, Any] = {"at": custody.now(), "heads": dumps(heads), "guarded": "{}"}
         point["prev_hash"] = checkpoint_head or GENESIS
-        point["row_hash"] = _hashed(point["prev_hash"], point, Checkpoint.HASHED)
+        point["row_hash"] = custody.chain_hash(point["prev_hash"], Checkpoint.content_of(point))
         point_id = conn.execute(_CHECKPOINT, point).scalar_one()
     checkpoint.record_head(store.root, point_id, point["row_hash"])
-
-
-def _hashed(prev: str, row: dict[str, Any], names: tuple[str, ...]) -> str:
-    return custody.chain_hash(prev, {k: row[k] for k in names})
 
 
 def _values(entry: Entry) -> dict[str, Any]:

@@ -93,6 +93,10 @@ def _value(row: Any, column: Any) -> Any:
     return column.default.arg
 
 
+GENESIS = "0" * 64  # the hash a chain's first row follows
+CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:t))")  # a chain's lock on PostgreSQL, by table
+
+
 def chain_head(session: Session, model: Any) -> str:
     """The last hash of a table's chain, read once per transaction after taking the chain's lock.
 
@@ -102,8 +106,8 @@ def chain_head(session: Session, model: Any) -> str:
     name = model.__tablename__
     if name not in heads:
         if session.bind is not None and session.bind.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": name})
-        heads[name] = session.scalar(select(model.row_hash).order_by(model.id.desc()).limit(1)) or "0" * 64
+            session.execute(CHAIN_LOCK, {"t": name})
+        heads[name] = session.scalar(select(model.row_hash).order_by(model.id.desc()).limit(1)) or GENESIS
     return heads[name]
 
 

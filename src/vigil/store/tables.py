@@ -8,6 +8,7 @@ are the only thing that may change after a row is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
@@ -27,10 +28,16 @@ class Chained:
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
 
-    def content(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in self.HASHED}
-        out.update({k: getattr(self, k) for k in self.ADDED if getattr(self, k) is not None})
+    @classmethod
+    def content_of(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """What a row with these values hashes: the HASHED columns, and the ADDED ones that are set
+        (also for rows written past the ORM, as plain values)."""
+        out = {k: values.get(k) for k in cls.HASHED}
+        out.update({k: values[k] for k in cls.ADDED if values.get(k) is not None})
         return out
+
+    def content(self) -> dict[str, Any]:
+        return self.content_of({k: getattr(self, k) for k in (*self.HASHED, *self.ADDED)})
 
 
 class Blob(Base):

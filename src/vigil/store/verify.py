@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from vigil.capture import custody, warc
 from vigil.store import cases, checkpoint
 from vigil.store.db import Store
+from vigil.store.records import GENESIS
 from vigil.store.tables import (
     CHAINED,
     Blob,
@@ -59,7 +60,7 @@ def _blobs(store: Store, session: Session) -> Iterator[Problem]:
 
 def _chains(session: Session) -> Iterator[Problem]:
     for model in CHAINED:
-        prev = "0" * 64
+        prev = GENESIS
         for row in session.scalars(select(model).order_by(model.id)):  # type: ignore[attr-defined]
             name = f"{model.__tablename__} row {row.id}"  # type: ignore[attr-defined]
             if row.prev_hash != prev:
